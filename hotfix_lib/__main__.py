@@ -1,0 +1,3 @@
+from hotfix_lib.cli import main
+
+raise SystemExit(main())
