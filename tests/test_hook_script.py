@@ -215,3 +215,31 @@ def test_a_pre_commit_framework_hook_is_chained_and_restored(world: World) -> No
     assert hotfix_hooks(world.work, "uninstall").stdout == "pre-push: removed\n"
     assert (hooks / "pre-push").read_bytes() == framework_script
     assert os.access(hooks / "pre-push", os.X_OK)
+
+
+def test_post_hooks_run_the_chained_hook_and_ours(repo: Path, tmp_path: Path) -> None:
+    hooks = repo / ".git" / "hooks"
+    hooks.mkdir()
+    log = tmp_path / "log"
+    team = recorder(hooks / "post-commit", log, "team")
+    Path(f"{team}.exit").write_text("4")  # git ignores a post-commit status; ours must still run
+    hotfix_hooks(repo, "install", "--hook", "post-commit", check=True)
+    bake_interpreter(hooks, str(recorder(tmp_path / "python", log, "ours")))
+    git(repo, "switch", "-q", "-c", "hotfix/INC-8-x")
+    commit_file(repo, "a.txt", "a\n", "Fix")
+    assert log.read_text() == "team: \nours: -m hotfix_lib.hooks post-commit\n"
+
+
+def test_a_separate_git_dir(tmp_path: Path) -> None:
+    work = tmp_path / "work"
+    git(tmp_path, "init", "-q", f"--separate-git-dir={tmp_path / 'elsewhere.git'}", str(work))
+    assert (work / ".git").read_text().startswith("gitdir: ")
+    commit_file(work, "a.txt", "a\n", "Initial commit")
+    hotfix_hooks(work, "install", check=True)
+    bake_interpreter(tmp_path / "elsewhere.git" / "hooks", MISSING)
+    git(work, "switch", "-q", "-c", "feature/x")
+    proc = git(work, "commit", "-q", "--allow-empty", "-m", "Feature")
+    assert (proc.returncode, proc.stderr) == (0, "")
+    git(work, "switch", "-q", "-c", "hotfix/INC-9-x")
+    proc = git(work, "commit", "--allow-empty", "-m", "Fix", check=False)
+    assert (proc.returncode, proc.stderr) == (1, missing_line("prepare-commit-msg"))
