@@ -53,6 +53,10 @@ def test_feature_branch_commit_never_starts_python(world: World) -> None:
     git(world.work, "switch", "-q", "-c", "feature/login")
     proc = git(world.work, "commit", "-q", "--allow-empty", "-m", "Feature work")
     assert (proc.returncode, proc.stderr) == (0, "")
+    sub = world.work / "src"
+    sub.mkdir()
+    proc = git(sub, "commit", "-q", "--allow-empty", "-m", "From a subdirectory")  # hooks run at the root
+    assert (proc.returncode, proc.stderr) == (0, "")
     proc = git(world.work, "push", "-q", "origin", "feature/login", "HEAD:refs/tags/v1")
     assert (proc.returncode, proc.stderr) == (0, "")
     assert rev(world.remote, "feature/login") == rev(world.work, "HEAD")
@@ -243,3 +247,15 @@ def test_a_separate_git_dir(tmp_path: Path) -> None:
     git(work, "switch", "-q", "-c", "hotfix/INC-9-x")
     proc = git(work, "commit", "--allow-empty", "-m", "Fix", check=False)
     assert (proc.returncode, proc.stderr) == (1, missing_line("prepare-commit-msg"))
+
+
+def test_a_server_side_pre_receive_hook_always_goes_to_python(world: World) -> None:
+    result = hotfix_hooks(world.remote, "install", "--hook", "pre-receive")
+    assert (result.returncode, result.stdout) == (0, "pre-receive: installed\n")
+    bake_interpreter(world.remote / "hooks", MISSING)
+    git(world.work, "switch", "-q", "-c", "feature/c")
+    git(world.work, "commit", "-q", "--allow-empty", "-m", "C")
+    proc = git(world.work, "push", "-q", "origin", "feature/c", check=False)
+    assert proc.returncode == 1
+    assert f"remote: {missing_line('pre-receive').strip()}" in [line.rstrip() for line in proc.stderr.splitlines()]
+    assert git(world.remote, "branch", "--list", "feature/c").stdout == ""

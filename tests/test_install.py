@@ -78,6 +78,11 @@ def test_core_hooks_path_is_refused_until_asked_for(repo: Path) -> None:
     assert ours(repo / "githooks" / "pre-push")  # relative to the work tree root, not the cwd
     assert not (repo / ".git" / "hooks").exists()
 
+    assert hotfix_hooks(repo, "uninstall").returncode == 1
+    assert ours(repo / "githooks" / "pre-push")
+    assert hotfix_hooks(repo, "uninstall", "--hooks-path").stdout == each("removed")
+    assert list((repo / "githooks").iterdir()) == []
+
 
 def test_hook_limits_the_set(repo: Path) -> None:
     result = hotfix_hooks(repo, "install", "--hook", "pre-push", "--hook", "post-merge")
@@ -178,3 +183,9 @@ def test_installed_hooks_let_a_feature_branch_commit_through(repo: Path) -> None
     git(repo, "switch", "-q", "-c", "feature/login")
     commit_file(repo, "login.py", "x = 1\n", "Add login")
     assert git(repo, "log", "-1", "--format=%s").stdout == "Add login\n"
+
+
+def test_outside_a_repository(tmp_path: Path) -> None:
+    result = hotfix_hooks(tmp_path, "install")
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == "hotfix-hooks: not inside a git repository. To fix: cd into your repository, or run `git init`\n"
