@@ -188,4 +188,6 @@ def test_installed_hooks_let_a_feature_branch_commit_through(repo: Path) -> None
 def test_outside_a_repository(tmp_path: Path) -> None:
     result = hotfix_hooks(tmp_path, "install")
     assert (result.returncode, result.stdout) == (1, "")
-    assert result.stderr == "hotfix-hooks: not inside a git repository. To fix: cd into your repository, or run `git init`\n"
+    assert result.stderr == (
+        "hotfix-hooks: not inside a git repository. To fix: cd into your repository, or run `git init`\n"
+    )
