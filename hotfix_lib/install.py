@@ -71,6 +71,10 @@ def hooks_dir(repo: pygit2.Repository, use_hooks_path: bool, command: str = "ins
     configured = _hooks_path_setting(repo)
     if configured is None:
         return common_dir(repo) / "hooks"
+    if configured == os.devnull:
+        raise HotfixError(
+            f"core.hooksPath is {os.devnull}, which turns every hook off", "git config --unset core.hooksPath"
+        )
     base = Path(repo.path if repo.is_bare or repo.workdir is None else repo.workdir)
     target = (base / os.path.expanduser(configured)).resolve()
     if not use_hooks_path:
@@ -78,10 +82,6 @@ def hooks_dir(repo: pygit2.Repository, use_hooks_path: bool, command: str = "ins
             f"core.hooksPath is set to {configured!r}, so git runs the hooks in {target}, not in .git/hooks; "
             f"refusing to {command} there without being asked",
             f"hotfix-hooks {command} --hooks-path",
-        )
-    if configured == os.devnull:
-        raise HotfixError(
-            f"core.hooksPath is {os.devnull}, which turns every hook off", "git config --unset core.hooksPath"
         )
     return target
 
