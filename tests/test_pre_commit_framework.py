@@ -86,3 +86,18 @@ def test_pushing_to_a_misnamed_remote_branch_is_refused(framework_repo: Path) ->
     assert git(framework_repo, "ls-remote", "origin", "hotfix-123").stdout == ""
     git(framework_repo, "push", "-q", "origin", "hotfix/INC-1-db-pool")
     assert rev(framework_repo, "origin/hotfix/INC-1-db-pool") == rev(framework_repo, "HEAD")
+
+
+def test_the_manifest_is_valid_and_every_entry_reaches_a_hook() -> None:
+    from hotfix_lib.hookmain import HOOKS
+
+    proc = subprocess.run([PRE_COMMIT, "validate-manifest", str(ROOT / ".pre-commit-hooks.yaml")],
+                          capture_output=True, text=True, check=False)
+    assert (proc.returncode, proc.stdout) == (0, "")
+    entries = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    for entry in entries:
+        program, hook_type = entry["entry"].split()
+        assert (program, hook_type in HOOKS) == ("hotfix-hooks-hook", True), entry["id"]
+        post = all(stage.startswith("post-") for stage in entry["stages"])
+        assert entry["pass_filenames"] == (entry["stages"] == ["prepare-commit-msg"]), entry["id"]
+        assert entry["always_run"] or not post, entry["id"]
