@@ -146,7 +146,7 @@ def _commits(
     walker = repo.walk(tip.id, pygit2.enums.SortMode.TOPOLOGICAL | pygit2.enums.SortMode.TIME)
     if boundary is not None:
         walker.hide(pygit2.Oid(hex=boundary))
-    found = []
+    found: list[Commit] = []
     for commit in walker:
         if len(found) == MAX_COMMITS:
             return tuple(found), True
