@@ -100,7 +100,8 @@ def _interrupted(
     failed = sum(not c.ok for c in results)
     advice = f"; {failed} check(s) had failed: to roll back, {ROLLBACK}" if failed else ""
     click.echo(f"hotfix-hooks: watch {reason}{_where(record)}{advice}", err=True)
-    raise click.exceptions.Exit(130)
+    # Not click's Exit: with standalone_mode=False click returns its code and cli.main drops it.
+    sys.exit(130)
 
 
 def _where(record: Incident | None) -> str:
