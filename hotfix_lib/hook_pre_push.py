@@ -16,6 +16,8 @@ from hotfix_lib.push_rules import HEADS, RefUpdate
 
 
 def run(args: list[str]) -> int:
+    if "PRE_COMMIT" in os.environ and "PRE_COMMIT_REMOTE_BRANCH" not in os.environ:
+        return 0  # `pre-commit run --hook-stage pre-push` by hand: no push, nothing to judge
     cwd = os.getcwd()
     config = config_mod.load(cwd)
     remote, url, updates = _from_pre_commit() if "PRE_COMMIT_REMOTE_BRANCH" in os.environ else _from_git(args)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pygit2
@@ -79,9 +82,47 @@ def test_checked_out_clean_moves_branch_index_and_work_tree(deployed: World) -> 
     assert rev(deployed.remote, "production") == tip  # --no-push
     assert f"HOTFIX_HOOKS_ALLOW_REWIND={tip}:{backup} git push --force-with-lease=production:{tip} origin " \
            "production" in proc.stdout
-    assert "reflog" not in proc.stderr
     assert git(work, "reflog", "-1", "--format=%gs", "production").stdout.strip().startswith(
         "hotfix-hooks: rollback to backup/pre-hotfix-")
+    # the command it prints publishes exactly this rewind through the pre-push hook, which backs up the tip
+    published = git(work, "push", "--force-with-lease=production:" + tip, "origin", "production",
+                     env={"HOTFIX_HOOKS_ALLOW_REWIND": f"{tip}:{backup}"})
+    assert f"backed up production ({tip[:10]})" in published.stderr
+    assert rev(deployed.remote, "production") == backup
+
+
+def run_at_terminal(cwd: Path, typed: str, *args: str) -> tuple[int, str]:
+    """The real CLI with a pseudo-terminal as stdin and stdout, as an engineer at a shell runs it."""
+    controller, terminal = os.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "hotfix_lib", *args], cwd=cwd, stdin=terminal,
+                            stdout=terminal, stderr=terminal)
+    os.close(terminal)
+    os.write(controller, typed.encode())
+    output = b""
+    while True:
+        try:
+            chunk = os.read(controller, 4096)
+        except OSError:  # the terminal closed: the command exited
+            break
+        if not chunk:
+            break
+        output += chunk
+    os.close(controller)
+    return proc.wait(), output.decode(errors="replace").replace("\r\n", "\n")
+
+
+def test_typing_rollback_at_a_terminal_confirms(deployed: World) -> None:
+    work = deployed.work
+    tip = rev(work, "production")
+    code, output = run_at_terminal(work, "rollback\n", "rollback", "--no-push")
+    assert code == 1
+    assert "Type ROLLBACK to roll production back locally only: " in output
+    assert output.endswith("hotfix-hooks: rollback not confirmed; nothing was changed. To fix: type ROLLBACK at "
+                           "the prompt, or pass --yes\n")
+    assert rev(work, "production") == tip
+    code, output = run_at_terminal(work, "ROLLBACK\n", "rollback", "--no-push")
+    assert code == 0, output
+    assert rev(work, "production") == rev(work, "main")
 
 
 def test_checked_out_dirty_is_refused(deployed: World) -> None:
