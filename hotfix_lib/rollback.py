@@ -81,8 +81,11 @@ def _backups(repo: pygit2.Repository, config: Config, tip: str) -> list[Backup]:
 
 
 def _subject(repo: pygit2.Repository, sha: str) -> str:
-    commit = repo.revparse_single(sha)
-    return str(getattr(commit, "message", "")).split("\n", 1)[0]
+    import pygit2
+
+    commit = repo.get(sha)
+    assert isinstance(commit, pygit2.Commit)
+    return commit.message.split("\n", 1)[0]
 
 
 def _leaving(repo: pygit2.Repository, tip: str, target: str) -> list[Leaving]:

@@ -31,7 +31,7 @@ def _create_first_free(
 ) -> str:
     import pygit2
 
-    tagger = incident_store._signature(repo)
+    tagger = incident_store.signature(repo)
     for name in names:
         if repo.references.get(TAGS + name) is not None:
             continue
