@@ -47,18 +47,15 @@ def guard(push: Push, config: Config, cwd: str) -> list[HotfixError]:
     for update in push.updates:
         ancestry: bool | None = None
         if push_rules.touches(update, production) and not update.creates:
-            if not _have(repo, update.old):
-                _fetch(push.remote, update.old, cwd)
-            if not _have(repo, update.old):
-                if not _backup_optional(config):
-                    found.append(_unreachable(push, production, update.old))
-                    continue
+            if _obtain(repo, push.remote, update.old, cwd):
+                backups.append(update)
+                if not update.deletes:
+                    ancestry = repo.descendant_of(update.new, update.old) or update.new == update.old
+            elif _backup_optional(config):
                 _warn(f"{production} was {update.old[:10]} on {redact.url(push.url)} and that commit cannot be "
                       "fetched; pushing without a backup as configured")
             else:
-                backups.append(update)
-            if push_rules.needs_ancestry(update, production) and _have(repo, update.old):
-                ancestry = repo.descendant_of(update.new, update.old) or update.new == update.old
+                found.append(_unreachable(push, production, update.old))
         found += push_rules.refusals(update, production, config, old_is_ancestor=ancestry,
                                      allowed_rewind=_allowed_rewind())
     if found:
@@ -68,14 +65,14 @@ def guard(push: Push, config: Config, cwd: str) -> list[HotfixError]:
     return []
 
 
-def _have(repo: pygit2.Repository, oid: str) -> bool:
-    return oid in repo
-
-
-def _fetch(remote: str, oid: str, cwd: str) -> None:
-    # A failure is judged by the caller looking for the object again.
+def _obtain(repo: pygit2.Repository, remote: str, oid: str, cwd: str) -> bool:
+    """Whether the commit is here, fetching it from the remote first if it is not."""
+    if oid in repo:
+        return True
+    # Whatever went wrong, the answer is whether the object arrived.
     gitrepo.run_git(["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", remote, oid], cwd,
                     env=gitrepo.clean_env(), check=False)
+    return oid in repo
 
 
 def _backup_optional(config: Config) -> bool:
