@@ -106,7 +106,7 @@ class Done:
 
 
 def execute(repo: pygit2.Repository, root: str, config: Config, the_plan: Plan, push: bool) -> Done:
-    checked_out = _check_preconditions(repo, config, the_plan, push)
+    checked_out = _check_preconditions(repo, root, config, the_plan, push)
     actor = incident_store.actor(repo)
     stamp = tag_names.stamp()
     rolled_back = tagging.create(repo, config.tag("rolled_back", time=stamp), the_plan.tip,
@@ -134,7 +134,7 @@ def execute(repo: pygit2.Repository, root: str, config: Config, the_plan: Plan, 
     return Done(rolled_back, rollback, incidents, warnings)
 
 
-def _check_preconditions(repo: pygit2.Repository, config: Config, the_plan: Plan, push: bool) -> bool:
+def _check_preconditions(repo: pygit2.Repository, root: str, config: Config, the_plan: Plan, push: bool) -> bool:
     """Refuse before anything moves; returns whether production is checked out in this work tree."""
     if push and config.remote not in {r.name for r in repo.remotes}:
         raise HotfixError(f"there is no remote '{config.remote}' to push the rollback to",
@@ -153,6 +153,13 @@ def _check_preconditions(repo: pygit2.Repository, config: Config, the_plan: Plan
             raise HotfixError(
                 f"{the_plan.production} is checked out and has uncommitted changes; a rollback would mix them "
                 "with the old state", "git stash (or commit them elsewhere), then roll back")
+        trial = gitrepo.run_git(["read-tree", "-m", "-u", "-n", the_plan.tip, the_plan.target], root, check=False)
+        if trial.returncode != 0:
+            detail = trial.stderr.decode(errors="replace").strip().splitlines()
+            raise HotfixError(
+                f"the work tree cannot be rolled back: {detail[0].rstrip('.') if detail else 'git read-tree refused'}",
+                "move the untracked files it names out of the way (git status), then roll back",
+            )
     return here
 
 

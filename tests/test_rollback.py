@@ -139,6 +139,38 @@ def test_checked_out_dirty_is_refused(deployed: World) -> None:
     assert tree_state(work) == state
 
 
+def test_untracked_file_in_the_way_is_refused_before_anything_moves(deployed: World) -> None:
+    work, remote = deployed.work, deployed.remote
+    git(work, "rm", "-q", "README.md")
+    git(work, "commit", "-q", "-m", "Drop the readme\n\nIncident: INC-7")
+    git(work, "push", "-q", "origin", "production")
+    (work / "README.md").write_text("my notes\n")
+    before, state, remote_refs = all_refs(work), tree_state(work), all_refs(remote)
+    proc = hotfix_hooks(work, "rollback", "--yes", "--to", "main")
+    assert proc.returncode == 1
+    assert proc.stderr == (
+        "hotfix-hooks: the work tree cannot be rolled back: error: Untracked working tree file 'README.md' would "
+        "be overwritten by merge. To fix: move the untracked files it names out of the way (git status), then "
+        "roll back\n"
+    )
+    assert (all_refs(work), tree_state(work), all_refs(remote)) == (before, state, remote_refs)
+
+
+def test_checked_out_in_another_worktree_is_refused(deployed: World) -> None:
+    work = deployed.work
+    git(work, "switch", "-q", "main")
+    git(work, "worktree", "add", "-q", str(deployed.tmp / "prod-wt"), "production")
+    before = all_refs(work)
+    proc = hotfix_hooks(work, "rollback", "--yes")
+    assert proc.returncode == 1
+    assert proc.stderr == ("hotfix-hooks: production is checked out in another worktree. To fix: run "
+                           "`hotfix-hooks rollback` in that worktree\n")
+    assert all_refs(work) == before
+    assert hotfix_hooks(deployed.tmp / "prod-wt", "rollback", "--yes", "--no-push").returncode == 0
+    assert rev(work, "production") == rev(work, "main")
+    assert not (deployed.tmp / "prod-wt" / "fix.txt").exists()
+
+
 def test_not_checked_out_moves_only_the_branch(deployed: World) -> None:
     work = deployed.work
     git(work, "switch", "-q", "main")
