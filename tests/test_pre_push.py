@@ -78,26 +78,30 @@ def test_first_push_of_production_takes_no_backup(pw: World) -> None:
     assert tags(fresh) == {}
 
 
-def _future_names(seconds: int = 8) -> list[str]:
+def _future_names(seconds: int = 120) -> list[str]:
+    """This second's backup name and the next ones: taken in advance, the hook's own name is sure to clash."""
     now = datetime.datetime.now(datetime.timezone.utc)
     return [f"backup/pre-hotfix-{tag_names.stamp(now + datetime.timedelta(seconds=s))}" for s in range(seconds)]
 
 
+def _take(cwd: Path, names: list[str], commit: str) -> None:
+    git(cwd, "update-ref", "--stdin", input="".join(f"create refs/tags/{n} {commit}\n" for n in names))
+
+
 def test_two_backups_in_one_second_get_a_suffix(pw: World) -> None:
     # Tags already holding this second's name (and the next few) stand for a push made a moment ago.
-    first = rev(pw.work, "main")
-    for name in _future_names():
-        git(pw.work, "tag", name, first)
+    _take(pw.work, _future_names(), rev(pw.work, "main"))
     before = tags(pw.work)
     old = rev(pw.work, "production")
     hotfix_commit(pw.work)
     git(pw.work, "push", "-q", "origin", "production")
-    new_tags = {n: t for n, t in tags(pw.work).items() if n not in before}
+    after = tags(pw.work)
+    new_tags = {n: t for n, t in after.items() if n not in before}
     (name, target), = new_tags.items()
     assert name.endswith("-2")
     assert name.removesuffix("-2") in before
     assert target == old
-    assert {n: tags(pw.work)[n] for n in before} == before  # nothing overwritten
+    assert {n: after[n] for n in before} == before  # nothing overwritten
 
 
 def test_consecutive_pushes_keep_every_backup(pw: World) -> None:
@@ -113,18 +117,18 @@ def test_consecutive_pushes_keep_every_backup(pw: World) -> None:
 def test_racing_clone_took_the_name_on_the_remote(pw: World) -> None:
     other = pw.clone("other")
     main = rev(other, "origin/main")
-    for name in _future_names():
-        git(other, "tag", "-a", "-m", "the other clone's backup", name, main)
+    _take(other, [n for name in _future_names() for n in (name, f"{name}-2")], main)
     git(other, "push", "-q", "--no-verify", "origin", "--tags")
     theirs = tags(pw.remote)
     old = rev(pw.work, "production")
     hotfix_commit(pw.work)
     git(pw.work, "push", "-q", "origin", "production")
-    ours = {n: t for n, t in tags(pw.remote).items() if n not in theirs}
+    on_remote = tags(pw.remote)
+    ours = {n: t for n, t in on_remote.items() if n not in theirs}
     (name, target), = ours.items()
-    assert name.endswith("-2")
+    assert name.endswith("-3")
     assert target == old
-    assert {n: tags(pw.remote)[n] for n in theirs} == theirs
+    assert {n: on_remote[n] for n in theirs} == theirs
     assert tags(pw.work) == ours  # the clashing local name was dropped, the backup kept under the new one
 
 
