@@ -12,16 +12,14 @@ import pytest
 
 from hotfix_lib import tag_names
 from tests.conftest import World
-from tests.gitutil import commit_file, git, rev
+from tests.gitutil import commit_file, git, hotfix_hooks, rev
 
 BACKUPS = "refs/tags/backup/pre-hotfix-*"
 
 
 def install_pre_push(clone: Path) -> None:
-    hook = clone / ".git" / "hooks" / "pre-push"
-    hook.parent.mkdir(exist_ok=True)
-    hook.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m hotfix_lib.hooks pre-push "$@"\n')
-    hook.chmod(0o755)
+    # Only pre-push: the commit hooks are other modules, and these tests are about pushing.
+    hotfix_hooks(clone, "install", "--hook", "pre-push", check=True)
 
 
 @pytest.fixture
