@@ -69,13 +69,15 @@ def _backups(repo: pygit2.Repository, config: Config, tip: str) -> list[Backup]:
         if not name.startswith(tagging.TAGS) or not pattern.fullmatch(short):
             continue
         obj = repo.get(repo.references[name].target)
-        if isinstance(obj, pygit2.Tag) and obj.tagger is not None:
-            when = obj.tagger.time
-        elif obj is None:
+        try:
+            commit = obj.peel(pygit2.Commit) if obj is not None else None
+        except (ValueError, pygit2.GitError):  # a tag of a tree or blob is no state of production
             continue
-        else:
-            when = obj.peel(pygit2.Commit).commit_time
-        target = str(obj.peel(pygit2.Commit).id)
+        if commit is None:
+            continue
+        tagger = obj.tagger if isinstance(obj, pygit2.Tag) else None
+        when = tagger.time if tagger is not None else commit.commit_time
+        target = str(commit.id)
         found.append(Backup(short, when, target, target != tip and repo.descendant_of(tip, target)))
     return found
 
