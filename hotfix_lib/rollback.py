@@ -119,7 +119,17 @@ def execute(repo: pygit2.Repository, root: str, config: Config, the_plan: Plan, 
         except HotfixError:
             repo.references.delete(tagging.TAGS + rolled_back)  # the tip is still on the branch it tags
             raise
-    _move_local(repo, root, the_plan, checked_out)
+    try:
+        _move_local(repo, root, the_plan, checked_out)
+    except HotfixError as e:
+        if not push:
+            raise
+        raise HotfixError(
+            f"{config.remote}/{the_plan.production} is rolled back to {the_plan.target[:10]} but the local branch "
+            f"could not follow ({e.message}); the old tip is kept as {rolled_back}",
+            f"git fetch {config.remote} && git switch {the_plan.production} && "
+            f"git reset --keep {config.remote}/{the_plan.production}",
+        ) from None
     rollback = tagging.create(repo, config.tag("rollback", time=stamp), the_plan.target,
                               rollback_plan.rollback_message(the_plan, rolled_back, actor))
     warnings: list[str] = []
