@@ -10,6 +10,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from hotfix_lib import tag_names
 from hotfix_lib.incident import format_time, parse_time
 
 DEFAULT_SINCE = "24h"
@@ -96,15 +97,9 @@ def parse_duration(text: str) -> int | None:
     return sum(int(n) * _UNITS[unit] for n, unit in re.findall(r"([0-9]+)([smhdw])", text))
 
 
-def tag_pattern(template: str) -> re.Pattern[str]:
-    """Every tag name a config.tags template produces, a collision suffix (`-2`) included."""
-    parts = re.split(r"{\w*}", template)
-    return re.compile(".+?".join(re.escape(p) for p in parts) + "(?:-[0-9]+)?")
-
-
 def newest(tags: Sequence[Tag]) -> Tag | None:
     """By tag date, never by name: names sort wrong across template changes and suffixes."""
-    return max(tags, key=lambda t: (t.time, t.name), default=None)
+    return max(tags, key=lambda t: (t.time, tag_names.sort_key(t.name)), default=None)
 
 
 def is_config_file(path: str) -> bool:

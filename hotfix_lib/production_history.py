@@ -6,11 +6,12 @@ import re
 import time
 from typing import TYPE_CHECKING
 
-from hotfix_lib import diagnosis, gitrepo, incident_store, naming, redact, trailers
+from hotfix_lib import diagnosis, gitrepo, incident_store, naming, redact, tag_names, trailers
 from hotfix_lib.config import Config
 from hotfix_lib.diagnosis import Active, Commit, Diagnosis, FileChange, Tag, Window
 from hotfix_lib.errors import HotfixError
 from hotfix_lib.incident import ACTIVE
+from hotfix_lib.push_backup import production_of
 
 if TYPE_CHECKING:
     import pygit2
@@ -28,10 +29,7 @@ _MERGED_BRANCH = (
 
 def production_ref(repo: pygit2.Repository, config: Config) -> tuple[str, str]:
     """(branch, ref): the remote-tracking branch when there is one, since that is what was pushed and deployed."""
-    branch = gitrepo.production_branch(repo, config)
-    remote_prod = f"refs/remotes/{config.remote}/production"
-    if not config.production_branch and branch != "production" and repo.references.get(remote_prod) is not None:
-        branch = "production"  # a clone that never checked production out still has it from the remote
+    branch = production_of(repo, config, config.remote)
     for ref in (f"refs/remotes/{config.remote}/{branch}", f"refs/heads/{branch}"):
         if repo.references.get(ref) is not None:
             return branch, ref
@@ -79,7 +77,7 @@ def fetch(repo: pygit2.Repository, cwd: str, remote: str) -> None:
 def _tags(repo: pygit2.Repository, template: str, tip: pygit2.Commit) -> list[Tag]:
     import pygit2
 
-    pattern = diagnosis.tag_pattern(template)
+    pattern = tag_names.glob_of(template)
     found = []
     for name in repo.references:
         short = name.removeprefix(TAGS)

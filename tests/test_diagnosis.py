@@ -1,4 +1,4 @@
-"""The pure parts of `diagnose`: durations, configuration-like files, tag names, ages."""
+"""The pure parts of `diagnose`: durations, configuration-like files, ages."""
 
 from __future__ import annotations
 
@@ -33,19 +33,6 @@ def test_code_is_not_configuration(path: str) -> None:
 def test_configuration_ranks_first_then_by_path() -> None:
     files = [FileChange("b.py", "M"), FileChange("z.yaml", "A"), FileChange("a.py", "D"), FileChange("Dockerfile", "M")]
     assert [f.path for f in diagnosis.rank_files(files)] == ["Dockerfile", "z.yaml", "a.py", "b.py"]
-
-
-@pytest.mark.parametrize(("template", "name", "matches"), [
-    ("hotfix-deploy-{time}", "hotfix-deploy-20261204-031245", True),
-    ("hotfix-deploy-{time}", "hotfix-deploy-20261204-031245-2", True),
-    ("hotfix-deploy-{time}", "hotfix-deployed", False),
-    ("hotfix-deploy-{time}", "v1.2.3", False),
-    ("backup/pre-hotfix-{time}", "backup/pre-hotfix-20261204-031245", True),
-    ("backup/pre-hotfix-{time}", "backup-pre-hotfix-20261204-031245", False),
-    ("deploys/{time}/prod", "deploys/20261204/prod", True),
-])
-def test_tag_names_from_templates(template: str, name: str, matches: bool) -> None:
-    assert bool(diagnosis.tag_pattern(template).fullmatch(name)) is matches
 
 
 @pytest.mark.parametrize(("seconds", "text"), [
