@@ -43,8 +43,12 @@ class Check:
 
 def validate(url: str) -> None:
     """Refuse what is not an http(s) URL up front (a file:// or typo must not count as a check)."""
-    parts = urllib.parse.urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urllib.parse.urlsplit(url)
+        usable = parts.scheme in ("http", "https") and bool(parts.hostname) and (parts.port is None or parts.port > 0)
+    except ValueError:  # a port that is not a number, or out of range
+        usable = False
+    if not usable:
         raise HotfixError(f"health URL {redact.url(url)!r} is not an http:// or https:// URL with a host",
                           "pass --url https://host/health (or fix health_urls in .hotfix-hooks.yaml)")
 

@@ -61,7 +61,10 @@ def collect(repo: pygit2.Repository, config: Config, since: str | None = None, n
 def summary(repo: pygit2.Repository, config: Config) -> str:
     """The short version for `start`: the default window, rendered in a few lines."""
     now = int(time.time())
-    return diagnosis.render_summary(collect(repo, config, now=now), now)
+    try:
+        return diagnosis.render_summary(collect(repo, config, now=now), now)
+    except HotfixError as e:  # the summary is a courtesy; it must never undo what `start` just did
+        return f"What changed on production: unknown ({e.message}); try hotfix-hooks diagnose --fetch"
 
 
 def fetch(repo: pygit2.Repository, cwd: str, remote: str) -> None:

@@ -287,3 +287,11 @@ def test_the_summary_start_prints(history: History) -> None:
         "  full picture: hotfix-hooks diagnose",
     ]
 
+
+
+def test_the_summary_never_fails_start(history: History) -> None:
+    text = production_history.summary(pygit2.Repository(str(history.work)), Config(production_branch="release"))
+    assert text == (
+        "What changed on production: unknown (there is no branch 'release' here, nor origin/release); "
+        "try hotfix-hooks diagnose --fetch"
+    )

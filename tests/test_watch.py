@@ -49,9 +49,11 @@ class Health:
                 if self.path.startswith("/hang"):
                     health.hanging.set()
                     health.release.wait(60)
-                code = 500 if self.path.startswith("/fail") else 200
+                code = 500 if self.path.startswith("/fail") else 302 if self.path.startswith("/moved") else 200
                 try:
                     self.send_response(code)
+                    if code == 302:
+                        self.send_header("Location", "https://admin:pw@login.example/sso?token=abc")
                     self.end_headers()
                     self.wfile.write(b"status\n")
                 except OSError:
@@ -61,6 +63,13 @@ class Health:
                 pass
 
         return Handler
+
+
+@pytest.fixture(autouse=True)
+def no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
+    """urllib honours proxy variables; the local server must be reached directly."""
+    for var in ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"):
+        monkeypatch.delenv(var, raising=False)
 
 
 @pytest.fixture
@@ -167,6 +176,15 @@ def test_credentials_are_sent_but_never_shown_or_stored(repo: Path, health: Heal
         assert leak not in result.stdout + result.stderr + record
 
 
+def test_a_redirect_is_reported_not_followed(repo: Path, health: Health) -> None:
+    result = hotfix_hooks(repo, "watch", "--url", health.url("/moved"), "--checks", "1", "--interval", "0")
+    assert result.returncode == 1
+    assert result.stdout.startswith(
+        f"round 1/1  {health.url('/moved')}  FAILED  HTTP 302 Found to https://login.example/sso?token=REDACTED  "
+    )
+    assert len(health.authorization) == 1  # the login page was never asked
+
+
 def test_json_lines_are_the_timeline_events(repo: Path, health: Health) -> None:
     declare(repo, "INC-7", "main")
     result = hotfix_hooks(repo, "watch", "--url", health.url("/ok"), "--checks", "2", "--interval", "0", "--json")
@@ -246,7 +264,9 @@ def test_nothing_to_watch(repo: Path) -> None:
     )
 
 
-@pytest.mark.parametrize("url", ["file:///etc/passwd", "localhost:8080/health", "https:///health"])
+@pytest.mark.parametrize("url", [
+    "file:///etc/passwd", "localhost:8080/health", "https:///health", "http://host:port/health", "http://host:0/",
+])
 def test_only_http_urls_are_checked(repo: Path, url: str) -> None:
     result = hotfix_hooks(repo, "watch", "--url", url)
     assert (result.returncode, result.stdout) == (1, "")
