@@ -295,3 +295,21 @@ def test_the_summary_never_fails_start(history: History) -> None:
         "What changed on production: unknown (there is no branch 'release' here, nor origin/release); "
         "try hotfix-hooks diagnose --fetch"
     )
+
+
+def test_start_prints_the_summary_after_creating_the_branch(world: World) -> None:
+    result = hotfix_hooks(world.work, "start", "INC-5", "--severity", "1", "--commander", "Ana",
+                          "--description", "db down")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout.splitlines()
+    first = out.index("What changed on production in the last 24h: 2 commit(s), 0 hotfix(es); 2 file(s) changed, "
+                      "0 configuration")
+    assert out[first - 1] == "Branch hotfix/INC-5-db-down from production is checked out; commander Ana"
+    assert out[first + 1:first + 7] == [
+        "  last deploy: none",
+        "  last backup: none",
+        f"  {rev(world.work, 'production')[:10]}    just now          -           On Call: Add readme",
+        f"  {rev(world.work, 'production~1')[:10]}    just now          -           On Call: Initial commit",
+        "  active incidents: INC-5",
+        "  full picture: hotfix-hooks diagnose",
+    ]
