@@ -204,13 +204,22 @@ def add(message: bytes, new: Sequence[tuple[str, str]], comment: str | None = No
     return _encode("".join([*head, eol, *added, *lines[end:]]))
 
 
+# `git commit --fixup/--squash` subjects: `rebase --autosquash` matches what follows them, so they stay as they are.
+_AUTOSQUASH = ("fixup! ", "squash! ", "amend! ")
+
+
 def ensure_subject_prefix(message: bytes, prefix: str, comment: str | None = None) -> bytes:
-    """Prefix the subject (the first content line) with `prefix` unless it already starts with it."""
+    """Prefix the subject (the first content line) with `prefix` unless it already starts with it.
+
+    Left alone as well: autosquash subjects, and a subject carrying the same kind of prefix for another
+    incident (`hotfix(INC-1): ` cherry-picked onto INC-2's branch keeps its own).
+    """
     lines = _decode(message).splitlines(keepends=True)
+    stem = prefix[: prefix.find("(") + 1] if "(" in prefix else prefix
     for i, line in enumerate(lines):
         if _is_blank(line) or _is_comment(line, comment):
             continue
-        if line.startswith(prefix):
+        if line.startswith((prefix, *_AUTOSQUASH)) or (line.startswith(stem) and "): " in line):
             return message
         lines[i] = prefix + line
         return _encode("".join(lines))

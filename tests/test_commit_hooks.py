@@ -201,6 +201,22 @@ def test_subject_prefix(hotfix: Path) -> None:
     assert message(hotfix).startswith("hotfix(INC-7): Fix login\n")
 
 
+def test_subject_prefix_keeps_fixups_autosquashable_and_other_incidents_prefixes(hotfix: Path, tmp_path: Path) -> None:
+    commit_file(hotfix, ".hotfix-hooks.yaml", "subject_prefix: true\n", "Fix login")
+    fixed = rev(hotfix, "HEAD")
+    commit_file(hotfix, "a.py", "x = 2\n", "unused", "--fixup", fixed)
+    assert message(hotfix).startswith("fixup! hotfix(INC-7): Fix login\n")
+    script = tmp_path / "seq.sh"
+    script.write_text("#!/bin/sh\nexit 0\n")
+    script.chmod(0o755)
+    git(hotfix, "rebase", "-q", "-i", "--autosquash", f"{fixed}~1", env={"GIT_SEQUENCE_EDITOR": str(script)})
+    assert git(hotfix, "log", "--format=%s", f"{fixed}~1..HEAD").stdout == "hotfix(INC-7): Fix login\n"
+    hotfix_hooks(hotfix, "start", "INC-8", "--severity", "2", "--commander", "Bo", "--description", "Other",
+                 "--no-fetch", check=True)
+    git(hotfix, "cherry-pick", BRANCH)
+    assert message(hotfix).startswith("hotfix(INC-7): Fix login\n")
+
+
 def stored_message(repo: Path) -> bytes:
     commit = subprocess.run(["git", "cat-file", "commit", "HEAD"], cwd=repo, capture_output=True, check=True).stdout
     return commit.split(b"\n\n", 1)[1]

@@ -86,6 +86,9 @@ def test_hand_edited_trailers_are_left_alone_and_a_second_incident_is_added() ->
 def test_subject_prefix() -> None:
     assert trailers.ensure_subject_prefix(b"Fix\n", "hotfix(INC-1): ") == b"hotfix(INC-1): Fix\n"
     assert trailers.ensure_subject_prefix(b"hotfix(INC-1): Fix\n", "hotfix(INC-1): ") == b"hotfix(INC-1): Fix\n"
+    for subject in (b"fixup! Fix\n", b"squash! Fix\n", b"amend! Fix\n", b"hotfix(INC-2): Fix\n"):
+        assert trailers.ensure_subject_prefix(subject, "hotfix(INC-1): ") == subject
+    assert trailers.ensure_subject_prefix(b"hotfix: Fix\n", "hotfix(INC-1): ") == b"hotfix(INC-1): hotfix: Fix\n"
 
 
 def test_parse_and_incident_ids() -> None:
