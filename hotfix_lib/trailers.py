@@ -25,20 +25,32 @@ def _encode(message: str) -> bytes:
     return message.encode("utf-8", "surrogateescape")
 
 
-def resolve_comment(configured: str | None, message: bytes) -> str | None:
+# The openings of git's English editor help texts (commit, merge); git_messages finds translated ones.
+_HELP_OPENINGS = ("Please enter the commit message", "Please enter a commit message to explain why this merge")
+
+
+def resolve_comment(configured: str | None, message: bytes, help_openings: Sequence[str] = ()) -> str | None:
     """The comment string git will strip from this message, or None when it strips none.
 
     git removes comment lines only when it runs an editor (or is told `--cleanup=strip`); with `-m`/`-F`
     a line starting with `#` is part of the message. An editor session is recognisable by the help text
-    git writes with the comment string (`# Please enter the commit message ...`) or the `-v` scissors line.
-    With core.commentChar=auto git picks a character no line starts with; the help text shows which.
+    git writes with the comment string (`# Please enter the commit message ...`, or its translation given
+    in `help_openings`) or the `-v` scissors line. With core.commentChar=auto git picks a character no line
+    starts with; the help text shows which.
     """
     text = _decode(message)
     candidates = _AUTO_COMMENT_CHARS if configured == "auto" else (configured or "#",)
+    markers = "|".join(re.escape(m) for m in (*_HELP_OPENINGS, *help_openings, SCISSORS))
     for char in candidates:
-        if re.search(rf"^{re.escape(char)} (Please enter the commit message|{re.escape(SCISSORS)})", text, re.M):
+        if re.search(rf"^{re.escape(char)} ({markers})", text, re.M):
             return char
     return None
+
+
+def has_comment_lines(configured: str | None, message: bytes) -> bool:
+    """Whether any line starts with a (possible) comment string: only then can it be an editor session."""
+    candidates = _AUTO_COMMENT_CHARS if configured == "auto" else (configured or "#",)
+    return any(line.startswith(tuple(candidates)) for line in _decode(message).splitlines())
 
 
 def _strip_eol(line: str) -> str:

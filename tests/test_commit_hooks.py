@@ -65,6 +65,19 @@ def test_an_empty_editor_message_still_aborts_the_commit(hotfix: Path) -> None:
     assert rev(hotfix, "HEAD") == before
 
 
+GERMAN = {"LANGUAGE": "de", "LC_ALL": "C.UTF-8"}
+
+
+def test_editor_sessions_are_recognised_in_any_language(hotfix: Path, tmp_path: Path) -> None:
+    """git translates its help text; an untouched editor buffer must still abort, a written one be stamped."""
+    before = rev(hotfix, "HEAD")
+    proc = git(hotfix, "commit", "--allow-empty", check=False, env={**GERMAN, "GIT_EDITOR": "true"})
+    assert proc.returncode == 1, proc.stdout
+    assert rev(hotfix, "HEAD") == before
+    git(hotfix, "commit", "--allow-empty", "-q", env={**GERMAN, **editor(tmp_path, "Fix login\\n")})
+    assert message(hotfix) == "Fix login\n\n" + "\n".join(STAMP) + "\n\n"
+
+
 def test_verbose_scissors(hotfix: Path, tmp_path: Path) -> None:
     (hotfix / "a.py").write_text("y = 2\n")
     git(hotfix, "add", "a.py")

@@ -160,3 +160,14 @@ def test_git_reads_back_every_added_trailer_and_agrees_on_the_block(lines: list[
     parsed = git_trailers(out)
     assert "Incident: INC-9" in parsed
     assert [k.lower() for k, _ in trailers.parse(out, "#")] == [ln.split(":", 1)[0].strip().lower() for ln in parsed]
+
+
+def test_a_translated_or_merge_help_text_marks_an_editor_session() -> None:
+    german = b"\n# Bitte geben Sie eine Commit-Beschreibung ein.\n#\n# Auf Branch x\n"
+    assert trailers.resolve_comment(None, german) is None
+    assert trailers.resolve_comment(None, german, ["Bitte geben Sie eine Commit-Beschreibung"]) == "#"
+    assert not trailers.has_content(german, "#")
+    merge = b"Merge branch 'side'\n# Please enter a commit message to explain why this merge is necessary,\n"
+    assert trailers.resolve_comment(None, merge) == "#"
+    assert trailers.has_comment_lines(None, german)
+    assert not trailers.has_comment_lines(None, b"Fix\n\nbody\n")
