@@ -190,6 +190,29 @@ def test_direct_commit_on_production_is_refused_but_merges_are_allowed(world: Wo
     assert rev(world.work, "HEAD^2") == rev(world.work, "feature")
 
 
+def test_cherry_picks_onto_production_are_never_blocked(world: World) -> None:
+    """git writes CHERRY_PICK_HEAD before its commit hooks run: a pick is replay, not a direct commit."""
+    git(world.work, "switch", "-q", "-c", "feature")
+    clean = commit_file(world.work, "f.py", "f = 1\n", "Feature")
+    clash = commit_file(world.work, "app.py", "print('feature')\n", "Feature edits app")
+    git(world.work, "switch", "-q", "-c", "prod-edit", "production")
+    commit_file(world.work, "app.py", "print('production')\n", "Production edits app")
+    git(world.work, "switch", "-q", "production")
+    git(world.work, "merge", "-q", "--no-ff", "--no-edit", "prod-edit")
+    git(world.work, "cherry-pick", clean)
+    assert message(world.work).startswith("Feature\n")
+    assert git(world.work, "cherry-pick", clash, check=False).returncode != 0  # conflict
+    (world.work / "app.py").write_text("print('both')\n")
+    git(world.work, "add", "app.py")
+    git(world.work, "commit", "--no-edit", "-q")  # concluding the pick is not blocked either
+    assert message(world.work).startswith("Feature edits app\n")
+    picked = rev(world.work, "HEAD")
+    # a revert is git's replay too, but a clean one leaves no REVERT_HEAD: it is a direct commit
+    assert git(world.work, "revert", "--no-edit", "HEAD", check=False).returncode != 0
+    assert rev(world.work, "HEAD") == picked
+    assert git(world.work, "branch", "--show-current").stdout.strip() == "production"
+
+
 def test_protect_production_can_be_turned_off(world: World) -> None:
     git(world.work, "switch", "-q", "production")
     (world.work / ".hotfix-hooks.yaml").write_text("protect_production: false\n")
