@@ -296,3 +296,11 @@ def test_pre_commit_installed_after_us_keeps_one_copy_of_each_hook_running(world
     assert hotfix_hooks(world.work, "uninstall").stdout == "pre-push: removed\n"
     assert (hooks / "pre-push.legacy").read_bytes() == team_bytes  # pre-commit now chains the team hook
     assert sorted(p.name for p in hooks.iterdir()) == ["pre-push", "pre-push.legacy"]
+
+
+def test_hooks_work_from_a_gui_client_with_a_minimal_path_and_no_terminal(world: World) -> None:
+    # A GUI client: no TTY on stdin and a PATH without the virtualenv; the baked interpreter still runs.
+    proc = git(world.work, "push", "origin", ":production", input="", check=False, env={"PATH": "/usr/bin:/bin"})
+    assert proc.returncode == 1
+    assert "hotfix-hooks (pre-push): refusing to delete the production branch 'production'" in proc.stderr
+    assert rev(world.remote, "production") == rev(world.work, "production")
