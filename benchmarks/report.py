@@ -84,12 +84,13 @@ def table(rows: Sequence[Row]) -> str:
         if row.error:
             result += f": {row.error}"
         lines.append((row.spec.key, _label(row), _ms(row.a, unit), _ms(row.b, unit), shown, row.spec.target, result))
-    widths = [max(len(line[i]) for line in lines[:]) for i in range(len(header) - 1)]
+    widths = [max(len(line[i]) for line in lines) for i in range(len(header) - 1)]
     out = []
     for line in lines:
         cells = [cell.ljust(widths[i]) for i, cell in enumerate(line[:-1])]
         out.append(" | ".join([*cells, line[-1]]).rstrip())
     out.insert(1, "-+-".join("-" * w for w in widths) + "-+-" + "-" * 6)
+    out += [f"{row.spec.key}: {row.note}" for row in rows if row.note]
     return "\n".join(out)
 
 

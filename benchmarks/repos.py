@@ -55,6 +55,8 @@ def world(root: Path, name: str, *, tags: int = 0, install: bool = True) -> Path
     remote, work = root / f"{name}.git", root / name
     git(root, "init", "-q", "--bare", str(remote))
     _import(remote, _small_history(tags))
+    # fast-import leaves every ref loose; a remote that has lived with many tags has had them packed by gc.
+    git(remote, "pack-refs", "--all")
     git(root, "clone", "-q", str(remote), str(work))
     git(work, "branch", "-q", "--track", "production", "origin/production")
     if install:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import importlib.util
+import statistics
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -166,17 +167,23 @@ def _backups(git_dir: Path) -> int:
 
 def push_production(root: Path, s: Settings) -> list[Row]:
     needs("the pre-push hook", "commands.install", "hook_pre_push")
-    sides = []
+    sides, bare = [], []
     for name, tags in (("prod-tags", s.tags), ("prod-no-tags", 0)):
         work = repos.world(root, name, tags=tags)
         sides.append(Contender(f"{tags} tags", [Command(work, ["git", "push", "-q", "origin", "production"])],
                                prepare=_advancer(work, "production")))
+        bare.append(Contender(f"{tags} tags", [Command(work, ["git", "push", "-q", "--no-verify", "origin",
+                                                              "production"])], prepare=_advancer(work, "production")))
     probe, remote = sides[1], root / "prod-no-tags.git"
     before = _backups(remote)
     once(probe)
     if _backups(remote) != before + 1:
         raise BenchError("the production push did not leave exactly one new backup tag on the remote")
-    rows = [_time(specs(s)["3b"], sides[0], sides[1], s)]
+    # git's own push grows with the number of refs on the remote; the same pushes without the hook show how much.
+    git_a, git_b = (statistics.median(t) for t in interleaved(bare[0], bare[1], s.runs, s.warmup))
+    note = (f"git push --no-verify alone: {git_a * 1000:.1f} ms vs {git_b * 1000:.1f} ms ({git_a / git_b:.2f}×); "
+            "the hook's own tag push pays the same growth")
+    rows = [_time(specs(s)["3b"], sides[0], sides[1], s, note=note)]
 
     work = root / "prod-tags"
 
