@@ -29,7 +29,7 @@ from benchmarks.scenarios import BIG, SMALL, BigScenario, Settings, Unavailable,
 RESULTS = Path(__file__).resolve().parent / "results"
 # name: (default, smoke); the defaults finish within 10 minutes on 2 cores.
 SIZES: dict[str, tuple[int, int]] = {
-    "runs": (10, 2),
+    "runs": (20, 2),
     "warmup": (2, 1),
     "memory_runs": (3, 1),
     "tags": (10_000, 20),
