@@ -3,6 +3,7 @@ from __future__ import annotations
 import click
 
 from hotfix_lib import incident as incident_mod
+from hotfix_lib import production_history
 from hotfix_lib import start as start_mod
 from hotfix_lib.commands._common import context, prompt_or_fail
 
@@ -39,5 +40,6 @@ def start(
     click.echo(f"Branch {record.branch} from {record.base} is checked out; commander {record.commander}")
     if push:
         click.echo(f"Pushed {record.branch} and the incident record to {ctx.config.remote}")
+    click.echo(production_history.summary(ctx.repo, ctx.config))
     click.echo("Next: commit the fix here (every commit gets the incident trailers), then "
                f"`hotfix-hooks finish{' --push' if push else ''}`")
