@@ -30,6 +30,7 @@ RESULTS = Path(__file__).resolve().parent / "results"
 # name: (default, smoke); the defaults finish within 10 minutes on 2 cores.
 SIZES: dict[str, tuple[int, int]] = {
     "runs": (20, 2),
+    "big_runs": (5, 2),  # rows 4 and 5: seconds per run in the big repository
     "warmup": (2, 1),
     "memory_runs": (3, 1),
     "tags": (10_000, 20),
@@ -51,12 +52,12 @@ def parse(argv: Sequence[str] | None) -> tuple[Settings, Path | None]:
     args = parser.parse_args(argv)
     value = {name: getattr(args, name) if getattr(args, name) is not None else sizes[1 if args.smoke else 0]
              for name, sizes in SIZES.items()}
-    if min(value.values()) < 0 or value["runs"] < 1:
+    if min(value.values()) < 0 or min(value["runs"], value["big_runs"]) < 1:
         parser.error("sizes must be positive")
     big = repos.BigSizes(files=value["files"], commits=value["commits"], diverge=value["diverge"],
                          picks=value["picks"])
-    settings = Settings(runs=value["runs"], warmup=value["warmup"], memory_runs=max(1, value["memory_runs"]),
-                        tags=value["tags"], big=big)
+    settings = Settings(runs=value["runs"], big_runs=value["big_runs"], warmup=value["warmup"],
+                        memory_runs=max(1, value["memory_runs"]), tags=value["tags"], big=big)
     return settings, args.json
 
 
@@ -108,9 +109,9 @@ def measure(root: Path, s: Settings) -> list[Row]:
 def main(argv: Sequence[str] | None = None) -> int:
     settings, json_path = parse(argv)
     started = datetime.datetime.now(datetime.timezone.utc)
+    sizes = {name: getattr(settings, name) for name in ("runs", "big_runs", "warmup", "memory_runs", "tags")}
     context: dict[str, Any] = {"date": started.strftime("%Y-%m-%dT%H:%M:%SZ"), "machine": machine(),
-               "settings": {"runs": settings.runs, "warmup": settings.warmup, "memory_runs": settings.memory_runs,
-                            "tags": settings.tags, **vars(settings.big)}}
+                               "settings": {**sizes, **vars(settings.big)}}
     root = Path(tempfile.mkdtemp(prefix="hotfix-hooks-bench-"))
     try:
         hermetic(root)
@@ -122,7 +123,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     path.write_text(json.dumps(document(rows, context), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     m = context["machine"]
     print(f"hotfix-hooks benchmarks, {context['date']}; {m['nproc']} cores, {m['cpu']}; {m['git']}; "
-          f"Python {m['python']}; {settings.runs} runs after {settings.warmup} warm-up, medians")
+          f"Python {m['python']}; {settings.runs} runs ({settings.big_runs} in the big repository) after "
+          f"{settings.warmup} warm-up, medians")
     print(table(rows))
     print(f"results: {path}")
     return 1 if any(row.status == ERROR for row in rows) else 0
