@@ -26,6 +26,29 @@ might_be_mine() {
     case $1 in
     *[Hh][Oo][Tt][Ff][Ii][Xx]* | production | main | master) return 0 ;;
     esac
+    read_config || return 1
+    case $config in
+    *branch_prefix* | *production_branch* | *main_branch* | *backport_targets* | *"$1"*) return 0 ;;
+    esac
+    return 1
+}
+
+# post-merge and post-commit act only on a merge into the production branch (to backport it), so everywhere
+# else -- hotfix branches included, one Python start per commit saved -- they finish here. Production is
+# `production`, else the main branch, unless .hotfix-hooks.yaml says otherwise.
+might_be_production() {
+    case $1 in
+    production | main | master) return 0 ;;
+    esac
+    read_config || return 1
+    case $config in
+    *production_branch* | *main_branch* | *"$1"*) return 0 ;;
+    esac
+    return 1
+}
+
+# Reads .hotfix-hooks.yaml into $config once; fails when there is none.
+read_config() {
     [ -f .hotfix-hooks.yaml ] || return 1
     if [ -z "$config_read" ]; then
         config_read=1
@@ -34,14 +57,11 @@ might_be_mine() {
 "
         done <.hotfix-hooks.yaml
     fi
-    case $config in
-    *branch_prefix* | *production_branch* | *main_branch* | *backport_targets* | *"$1"*) return 0 ;;
-    esac
-    return 1
 }
 
 # Commit hooks run in the work tree root. HEAD is in $GIT_DIR when git exported it (linked worktrees), else
 # in .git: a directory, or a `gitdir: <path>` file (submodules). Unreadable: let Python decide.
+# $1 is the test for the branch name.
 commit_might_be_mine() {
     gitdir=${GIT_DIR:-.git}
     if [ -f "$gitdir" ]; then
@@ -50,7 +70,7 @@ commit_might_be_mine() {
     fi
     IFS= read -r head 2>/dev/null <"$gitdir/HEAD" || return 0
     case $head in
-    "ref: refs/heads/"*) might_be_mine "${head#ref: refs/heads/}" ;;
+    "ref: refs/heads/"*) "$1" "${head#ref: refs/heads/}" ;;
     *) return 1 ;; # detached HEAD: no branch to name, stamp or protect
     esac
 }
@@ -96,7 +116,7 @@ post-*)
         "$legacy" "$@"
         status=$?
     fi
-    if commit_might_be_mine && have_python; then
+    if commit_might_be_mine might_be_production && have_python; then
         "$py" -m hotfix_lib.hooks "$hook" "$@"
     fi
     exit $status
@@ -106,7 +126,7 @@ post-*)
         "$legacy" "$@" || exit
     fi
     case $hook in
-    prepare-commit-msg | commit-msg) commit_might_be_mine || exit 0 ;;
+    prepare-commit-msg | commit-msg) commit_might_be_mine might_be_mine || exit 0 ;;
     esac
     have_python || exit 1
     exec "$py" -m hotfix_lib.hooks "$hook" "$@"

@@ -97,10 +97,27 @@ def test_config_file_naming_the_branch_or_renaming_branches_goes_to_python(world
 
 
 def test_post_hooks_never_fail_the_commit_when_the_interpreter_is_gone(world: World) -> None:
-    git(world.work, "switch", "-q", "-c", "hotfix/INC-7-cache")
+    git(world.work, "switch", "-q", "production")
     hotfix_hooks(world.work, "uninstall", "--hook", "prepare-commit-msg", "--hook", "commit-msg", check=True)
     bake_interpreter(world.work / ".git" / "hooks", MISSING)
+    proc = git(world.work, "commit", "-q", "--allow-empty", "-m", "Merge by hand")
+    assert (proc.returncode, proc.stderr) == (0, missing_line("post-commit"))
+
+
+def test_post_hooks_start_python_only_on_the_production_branch(world: World) -> None:
+    """They only backport merges into production; on a hotfix branch a commit or merge must not pay for Python."""
+    hotfix_hooks(world.work, "uninstall", "--hook", "prepare-commit-msg", "--hook", "commit-msg", check=True)
+    bake_interpreter(world.work / ".git" / "hooks", MISSING)
+    git(world.work, "switch", "-q", "-c", "hotfix/INC-7-cache", "production")
     proc = git(world.work, "commit", "-q", "--allow-empty", "-m", "Fix cache")
+    assert (proc.returncode, proc.stderr) == (0, "")
+    git(world.work, "switch", "-q", "-c", "feature/x", "main")
+    commit_file(world.work, "x.txt", "x\n", "Feature")
+    git(world.work, "switch", "-q", "hotfix/INC-7-cache")
+    proc = git(world.work, "merge", "-q", "--no-edit", "feature/x")
+    assert (proc.returncode, proc.stderr) == (0, "")
+    (world.work / ".hotfix-hooks.yaml").write_text("production_branch: live\n")
+    proc = git(world.work, "commit", "-q", "--allow-empty", "-m", "Production renamed: let Python decide")
     assert (proc.returncode, proc.stderr) == (0, missing_line("post-commit"))
 
 
@@ -230,8 +247,8 @@ def test_post_hooks_run_the_chained_hook_and_ours(repo: Path, tmp_path: Path) ->
     Path(f"{team}.exit").write_text("4")  # git ignores a post-commit status; ours must still run
     hotfix_hooks(repo, "install", "--hook", "post-commit", check=True)
     bake_interpreter(hooks, str(recorder(tmp_path / "python", log, "ours")))
-    git(repo, "switch", "-q", "-c", "hotfix/INC-8-x")
-    commit_file(repo, "a.txt", "a\n", "Fix")
+    git(repo, "switch", "-q", "-c", "production")
+    commit_file(repo, "a.txt", "a\n", "Merge by hand")
     assert log.read_text() == "team: \nours: -m hotfix_lib.hooks post-commit\n"
 
 
