@@ -1,7 +1,9 @@
-"""The README's main command: every hook the suite has, acting for real in a throwaway repository.
+"""The README's main command: a whole incident, from declaring it to the report, in a throwaway repository.
 
 Drives the real `git` and the real `hotfix-hooks` CLI in a temporary directory with a bare remote, and
-prints each step with what it did. Leaves nothing behind unless --keep is given.
+prints each step with what it did: install, start, two commits on the hotfix branch (with their trailers),
+finish --push (backup tag, merge, deploy tag, backport onto main, archive), the report, rollback --dry-run.
+Leaves nothing behind unless --keep is given.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import tempfile
 from pathlib import Path
 
 BIN = Path(sys.executable).parent
+INCIDENT = "INC-4242"
 
 
 def step(title: str) -> None:
@@ -22,8 +25,10 @@ def step(title: str) -> None:
 
 def run(cwd: Path, *args: str, ok: tuple[int, ...] = (0,)) -> subprocess.CompletedProcess[str]:
     print(f"$ {' '.join(args)}")
-    proc = subprocess.run(list(args), cwd=cwd, capture_output=True, text=True, check=False)
-    out = (proc.stdout + proc.stderr).rstrip()
+    # stderr into stdout: the hooks' lines then appear where git printed them
+    proc = subprocess.run(list(args), cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                          check=False)
+    out = proc.stdout.rstrip()
     if out:
         print("  " + out.replace("\n", "\n  "))
     if proc.returncode not in ok:
@@ -33,6 +38,11 @@ def run(cwd: Path, *args: str, ok: tuple[int, ...] = (0,)) -> subprocess.Complet
 
 def hh(cwd: Path, *args: str, ok: tuple[int, ...] = (0,)) -> subprocess.CompletedProcess[str]:
     return run(cwd, str(BIN / "hotfix-hooks"), *args, ok=ok)
+
+
+def commit(work: Path, content: str, message: str) -> None:
+    (work / "app.py").write_text(content)
+    run(work, "git", "commit", "-q", "-a", "-m", message)
 
 
 def main() -> int:
@@ -59,6 +69,38 @@ def main() -> int:
         step("Install the hooks")
         hh(work, "install")
         hh(work, "config")
+
+        step("Meanwhile, development goes on on main")
+        (work / "README").write_text("The demo service.\n")
+        run(work, "git", "add", "README")
+        run(work, "git", "commit", "-q", "-m", "Document the service")
+        run(work, "git", "push", "-q", "origin", "main")
+
+        step("03:12 - login is broken in production: declare the incident")
+        hh(work, "start", INCIDENT, "--severity", "1", "--commander", "Ana Lima", "--description", "Login broken",
+           "--ticket", "https://tickets.example/INC-4242", "--push")
+
+        step("Two commits on the hotfix branch; the hooks stamp each with the incident trailers")
+        commit(work, "def login():\n    return check_password(strict=True)\n", "Check the password strictly")
+        commit(work, "def login():\n    return check_password(strict=True, retries=0)\n", "Do not retry logins")
+        run(work, "git", "log", "--format=%h %s%n%(trailers:only,unfold)", "production..HEAD")
+
+        step("Finish: merge into production, push (backup tag first), deploy tag, backport, archive, resolve")
+        hh(work, "finish", "--dry-run", "--push")
+        hh(work, "finish", "--push", "--yes")
+
+        step("What git now holds")
+        run(work, "git", "ls-remote", "--heads", "--tags", "origin")
+        run(work, "git", "log", "--oneline", "--graph", "-6", "production")
+        shipped = run(work, "git", "log", "--format=%h %s", "--grep=cherry picked from", "main").stdout
+        print("the fix is on main" if shipped.strip() else "the fix is not on main (no backport engine here)")
+        hh(work, "status", "--all")
+
+        step("The incident report, written from what git recorded")
+        hh(work, "report", INCIDENT)
+
+        step("If the fix makes things worse: what a rollback would do")
+        hh(work, "rollback", "--dry-run")
         print(f"\ndemo finished in {tmp}" if keep else "\ndemo finished")
         return 0
     finally:
