@@ -21,6 +21,11 @@ def _event_text(event: dict[str, Any]) -> str:
         return f"Incident declared (base {data.get('base', '?')})"
     if kind == "merged":
         return f"Merged into {data.get('into', 'production')} ({short.get('commit', '?')})"
+    if kind == "pushed":
+        backup = f"; production was backed up as `{data['backup_tag']}`" if data.get("backup_tag") else ""
+        return f"Pushed {data.get('branch')} ({short.get('commit', '?')}){backup}"
+    if kind == "deleted":
+        return f"Branch `{data.get('branch')}` deleted ({' and '.join(data.get('where') or [])})"
     if kind == "deployed":
         return f"Deployed: tag `{data.get('tag')}` at {short.get('commit', '?')}"
     if kind == "archived":
