@@ -1,9 +1,9 @@
 """The README's main command: a whole incident, from declaring it to the report, in a throwaway repository.
 
 Drives the real `git` and the real `hotfix-hooks` CLI in a temporary directory with a bare remote, and
-prints each step with what it did: install, start, two commits on the hotfix branch (with their trailers),
-finish --push (backup tag, merge, deploy tag, backport onto main, archive), the report, rollback --dry-run.
-Leaves nothing behind unless --keep is given.
+prints each step with what it did: install, the refusals, start, two commits on the hotfix branch (with their
+trailers), finish --push (backup tag, merge, deploy tag, backport onto main, archive), the report, and
+rollback --dry-run. Leaves nothing behind unless --keep is given.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ import tempfile
 from pathlib import Path
 
 BIN = Path(sys.executable).parent
-INCIDENT = "INC-4242"
 
 
 def step(title: str) -> None:
@@ -40,11 +39,6 @@ def hh(cwd: Path, *args: str, ok: tuple[int, ...] = (0,)) -> subprocess.Complete
     return run(cwd, str(BIN / "hotfix-hooks"), *args, ok=ok)
 
 
-def commit(work: Path, content: str, message: str) -> None:
-    (work / "app.py").write_text(content)
-    run(work, "git", "commit", "-q", "-a", "-m", message)
-
-
 def main() -> int:
     keep = "--keep" in sys.argv
     tmp = Path(tempfile.mkdtemp(prefix="hotfix-hooks-demo-"))
@@ -66,40 +60,50 @@ def main() -> int:
         run(work, "git", "remote", "add", "origin", str(remote))
         run(work, "git", "push", "-q", "-u", "origin", "main", "production")
 
-        step("Install the hooks")
+        step("Install the hooks (git hooks in .git/hooks, chaining any that were there)")
         hh(work, "install")
-        hh(work, "config")
 
-        step("Meanwhile, development goes on on main")
+        step("The hooks guard production: a direct commit and a misnamed hotfix branch are refused")
+        run(work, "git", "switch", "-q", "production")
+        (work / "app.py").write_text("def login():\n    return True  # quick fix\n")
+        run(work, "git", "commit", "-qam", "Quick fix on production", ok=(1,))
+        run(work, "git", "checkout", "-q", "--", "app.py")
+        run(work, "git", "switch", "-q", "-c", "hotfix-login")
+        run(work, "git", "commit", "-q", "--allow-empty", "-m", "Fix", ok=(1,))
+        run(work, "git", "switch", "-q", "main")
+        run(work, "git", "branch", "-q", "-D", "hotfix-login")
+
+        step("Meanwhile, development goes on on main (so the backport lands on a different history)")
         (work / "README").write_text("The demo service.\n")
         run(work, "git", "add", "README")
         run(work, "git", "commit", "-q", "-m", "Document the service")
         run(work, "git", "push", "-q", "origin", "main")
 
-        step("03:12 - login is broken in production: declare the incident")
-        hh(work, "start", INCIDENT, "--severity", "1", "--commander", "Ana Lima", "--description", "Login broken",
-           "--ticket", "https://tickets.example/INC-4242", "--push")
+        step("Declare the incident: hotfix-hooks start")
+        hh(work, "start", "INC-101", "--severity", "1", "--commander", "Ana Lima", "--description",
+           "Login accepts any password", "--ticket", "https://tracker.example/INC-101", "--push")
 
-        step("Two commits on the hotfix branch; the hooks stamp each with the incident trailers")
-        commit(work, "def login():\n    return check_password(strict=True)\n", "Check the password strictly")
-        commit(work, "def login():\n    return check_password(strict=True, retries=0)\n", "Do not retry logins")
-        run(work, "git", "log", "--format=%h %s%n%(trailers:only,unfold)", "production..HEAD")
+        step("Two commits on the hotfix branch: the incident trailers are added by the hooks")
+        (work / "app.py").write_text("def login(user, password):\n    return check_password(user, password)\n")
+        run(work, "git", "commit", "-qam", "Check the password again")
+        (work / "test_app.py").write_text("def test_login_rejects_bad_password():\n    assert True\n")
+        run(work, "git", "add", "test_app.py")
+        run(work, "git", "commit", "-qm", "Add a regression test")
+        run(work, "git", "log", "-2", "--format=--- %h %s%n%(trailers)")
 
-        step("Finish: merge into production, push (backup tag first), deploy tag, backport, archive, resolve")
-        hh(work, "finish", "--dry-run", "--push")
+        step("Finish: merge into production, backup + deploy tags, backport onto main, archive, resolve")
+        hh(work, "finish", "--push", "--dry-run")
         hh(work, "finish", "--push", "--yes")
-
-        step("What git now holds")
-        run(work, "git", "ls-remote", "--heads", "--tags", "origin")
-        run(work, "git", "log", "--oneline", "--graph", "-6", "production")
-        shipped = run(work, "git", "log", "--format=%h %s", "--grep=cherry picked from", "main").stdout
-        print("the fix is on main" if shipped.strip() else "the fix is not on main (no backport engine here)")
+        run(work, "git", "tag", "-n1")
+        run(work, "git", "log", "--format=%h %s", "-3", "main")
+        run(work, "git", "log", "-1", "--format=%B", "main")
+        run(work, "git", "branch", "-a")
         hh(work, "status", "--all")
 
-        step("The incident report, written from what git recorded")
-        hh(work, "report", INCIDENT)
+        step("The incident report, written from git and the incident record")
+        hh(work, "report", "INC-101")
 
-        step("If the fix makes things worse: what a rollback would do")
+        step("If the fix made things worse: the rollback plan (dry run)")
         hh(work, "rollback", "--dry-run")
         print(f"\ndemo finished in {tmp}" if keep else "\ndemo finished")
         return 0
