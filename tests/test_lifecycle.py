@@ -138,7 +138,8 @@ def test_dry_run_prints_every_step_and_changes_nothing(world: World) -> None:
     assert git(work, "for-each-ref").stdout == refs
 
 
-@pytest.mark.parametrize("case", ["dirty", "no-commits", "no-trailer", "not-on-branch", "no-yes", "diverged"])
+@pytest.mark.parametrize("case", ["dirty", "no-commits", "no-trailer", "not-on-branch", "no-yes", "diverged",
+                                  "unknown-id"])
 def test_refusals_name_the_fix_and_change_nothing(world: World, case: str) -> None:
     hotfix_hooks(world.work, *START, check=True)
     if case != "no-commits":
@@ -171,6 +172,9 @@ def test_refusals_name_the_fix_and_change_nothing(world: World, case: str) -> No
         git(world.work, "update-ref", "refs/heads/production", git(
             world.work, "commit-tree", "-p", "production", "-m", "Local only", "production^{tree}").stdout.strip())
         expected = "local production and origin/production have diverged. To fix: git switch production && git merge"
+    elif case == "unknown-id":
+        args = ["finish", "INC-404", "--yes"]
+        expected = "hotfix-hooks: no incident INC-404 is recorded. To fix: hotfix-hooks status --all"
     refs = git(world.work, "for-each-ref", "--format=%(refname) %(objectname)", "refs/heads").stdout
     proc = hotfix_hooks(world.work, *args)
     assert proc.returncode == 1
@@ -211,6 +215,10 @@ def test_resume_after_a_conflicted_merge(world: World) -> None:
     assert proc.returncode == 1
     assert (f"the merge of {BRANCH} into production stopped on conflicts in login.py. To fix: resolve them, "
             "`git add` and `git commit`, then run hotfix-hooks finish INC-42 again") in proc.stderr
+    early = hotfix_hooks(work, "finish", "INC-42", "--yes")
+    assert early.returncode == 1
+    assert early.stderr == ("hotfix-hooks: a merge is in progress. To fix: conclude it (resolve, then `git commit`) "
+                            "or abort it, then run hotfix-hooks finish INC-42\n")
     (work / "login.py").write_text("def login():\n    return check()\n")
     git(work, "add", "login.py")
     git(work, "commit", "-q", "--no-edit")
@@ -288,7 +296,9 @@ def test_webhook_posts_start_finish_and_announce_without_leaking_the_url(world: 
     assert "Commander: Ana" in texts[0]
     assert texts[1].endswith("Root cause found")
     assert update.stdout.rstrip("\n") == texts[1]
-    for proc in (started, update, finished):
+    again = hotfix_hooks(world.work, "finish", "INC-42", "--yes", env=env, check=True)
+    assert len(_Hook.bodies) == 3  # a finish that finds the incident resolved announces nothing
+    for proc in (started, update, finished, again):
         assert "s3cret" not in proc.stdout + proc.stderr
         assert "127.0.0.1" not in proc.stdout + proc.stderr
 

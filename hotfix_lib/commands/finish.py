@@ -3,6 +3,7 @@ from __future__ import annotations
 import click
 
 from hotfix_lib import finish as finish_mod
+from hotfix_lib import incident as incident_mod
 from hotfix_lib.commands._common import context, interactive
 from hotfix_lib.errors import HotfixError
 from hotfix_lib.gitrepo import current_branch
@@ -33,6 +34,7 @@ def finish(incident_id: str | None, push: bool, dry_run: bool, yes: bool) -> Non
     for step in todo:
         click.echo(step.action())
     finish_mod.return_to(ctx, started_on)
-    from hotfix_lib import announce
+    if record.status != incident_mod.RESOLVED:
+        from hotfix_lib import announce
 
-    announce.post_if_configured(ctx, record.id, "resolved")
+        announce.post_if_configured(ctx, record.id, "resolved")
