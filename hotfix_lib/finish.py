@@ -9,6 +9,7 @@ backport targets, pre-push takes the backup of production.
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import subprocess
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -84,6 +85,10 @@ def plan(ctx: Context, record: incident_mod.Incident, push: bool) -> list[Step]:
         Step(f"merge {record.branch} into {production} (--no-ff)", merged,
              lambda: _merge(ctx, record, production)),
     ]
+    if merged and "merged" not in kinds:
+        # concluded by hand after a conflict: the timeline still gets the merge, with git's time and author
+        steps.append(Step(f"record the merge into {production} made by hand", False,
+                          lambda: _record_merge(ctx, record, production, tip)))
     if push:
         steps += [
             Step(f"push {production} to {cfg.remote} (pre-push takes the backup)", False,
@@ -197,6 +202,27 @@ def _merge(ctx: Context, record: incident_mod.Incident, production: str) -> str:
     return f"merged {record.branch} into {production} ({merge[:12]})"
 
 
+def _record_merge(ctx: Context, record: incident_mod.Incident, production: str, tip: str) -> str:
+    import pygit2
+
+    repo = ctx.repo
+    merge = repo.references[HEADS + production].peel(pygit2.Commit)
+    # the oldest commit on production's first-parent line that already contains the hotfix
+    for _ in range(10_000):
+        if not merge.parents:
+            break
+        parent = merge.parents[0]
+        if str(parent.id) != tip and not repo.descendant_of(parent.id, pygit2.Oid(hex=tip)):
+            break
+        merge = parent
+    when = datetime.datetime.fromtimestamp(merge.commit_time, datetime.timezone.utc)
+    event = incident_mod.Event(time=incident_mod.format_time(when), kind="merged",
+                               actor=f"{merge.committer.name} <{merge.committer.email}>",
+                               data={"commit": str(merge.id), "into": production})
+    incident_store.update(repo, record.id, lambda r: r.with_event(event), f"merged {record.id}")
+    return f"recorded the merge {str(merge.id)[:12]} into {production}"
+
+
 def _push_production(ctx: Context, record: incident_mod.Incident, production: str) -> str:
     backups = ctx.config.tags["backup"]
     before = {t.name for t in tag_index.dated_tags(ctx.repo, backups)}
@@ -242,12 +268,15 @@ def _push_targets(ctx: Context) -> str:
     for target in ctx.config.targets:
         if "*" in target or ctx.repo.references.get(HEADS + target) is None:
             continue
-        proc = run_git(["push", "--quiet", ctx.config.remote, f"{HEADS}{target}:{HEADS}{target}"], ctx.root,
+        proc = run_git(["push", "--porcelain", ctx.config.remote, f"{HEADS}{target}:{HEADS}{target}"], ctx.root,
                        check=False)
-        (pushed if proc.returncode == 0 else failed).append(target)
+        if proc.returncode != 0:
+            failed.append(target)
+        elif not _up_to_date(proc.stdout.decode(errors="replace")):
+            pushed.append(target)
     for target in failed:
         print(f"warning: could not push {target}; push it yourself: git push {ctx.config.remote} {target}")
-    return f"pushed {', '.join(pushed) or 'no targets'}"
+    return f"pushed {', '.join(pushed)}" if pushed else "no backport target had anything new to push"
 
 
 def _archive(ctx: Context, record: incident_mod.Incident, archive: str, push: bool) -> str:

@@ -226,7 +226,14 @@ def test_resume_after_a_conflicted_merge(world: World) -> None:
     assert proc.returncode == 0, proc.stderr
     assert "archived" in proc.stdout
     assert "merged" not in proc.stdout  # the merge was already done by hand
-    assert record(work).status == "resolved"
+    assert f"recorded the merge {rev(work, 'production')[:12]} into production" in proc.stdout
+    done = record(work)
+    assert done.status == "resolved"
+    assert [e.kind for e in done.events] == ["declared", "merged", "archived", "deleted", "resolved"]
+    merged = done.events[1]
+    assert merged.data == {"commit": rev(work, "production"), "into": "production"}
+    assert merged.time == git(work, "log", "-1", "--format=%cd", "--date=format-local:%Y-%m-%dT%H:%M:%SZ",
+                              "production", env={"TZ": "UTC"}).stdout.strip()
     assert rev(work, "production^2") == rev(work, "archive/hotfix/INC-42-login-broken^{commit}")
 
 
