@@ -69,11 +69,15 @@ def test_full_lifecycle(world: World) -> None:
     done = record(work)
     assert done.status == "resolved"
     assert [e.kind for e in done.events] == [
-        "declared", "merged", "pushed", "deployed", "archived", "deleted", "resolved"]
+        "declared", "backport", "merged", "pushed", "deployed", "archived", "deleted", "resolved"]
     pushed = next(e for e in done.events if e.kind == "pushed")
     assert pushed.data == {"branch": "production", "commit": merge, "backup_tag": backup[0]}
     assert next(e for e in done.events if e.kind == "deleted").data == {
         "branch": BRANCH, "where": ["here", "on origin"]}
+    # the fix reached main through post-merge, and main was pushed
+    for sha in (f"{hotfix_tip}~1", hotfix_tip):
+        assert f"(cherry picked from commit {rev(work, sha)})" in git(work, "log", "--format=%B", "main").stdout
+    assert maybe_rev(world.remote, "refs/heads/main") == rev(work, "main")
     record_ref = "refs/hotfix-hooks/incidents/INC-42"
     assert maybe_rev(world.remote, record_ref) == rev(work, record_ref)
 
@@ -229,8 +233,9 @@ def test_resume_after_a_conflicted_merge(world: World) -> None:
     assert f"recorded the merge {rev(work, 'production')[:12]} into production" in proc.stdout
     done = record(work)
     assert done.status == "resolved"
-    assert [e.kind for e in done.events] == ["declared", "merged", "archived", "deleted", "resolved"]
-    merged = done.events[1]
+    # post-commit backported the merge concluded by hand; finish recorded the merge itself
+    assert [e.kind for e in done.events] == ["declared", "backport", "merged", "archived", "deleted", "resolved"]
+    merged = done.events[2]
     assert merged.data == {"commit": rev(work, "production"), "into": "production"}
     assert merged.time == git(work, "log", "-1", "--format=%cd", "--date=format-local:%Y-%m-%dT%H:%M:%SZ",
                               "production", env={"TZ": "UTC"}).stdout.strip()
