@@ -267,6 +267,20 @@ def test_status_with_zero_one_and_two_incidents(world: World) -> None:
         "INC-42"]
 
 
+def test_status_shows_a_stopped_backport_on_its_own_incident_only(world: World) -> None:
+    work = declare(world)
+    git(work, "switch", "-q", "main")
+    commit_file(work, "login.py", "def login():\n    return None\n", "Rework login on main")
+    hotfix_hooks(work, "start", "OPS-7", "--severity", "3", "--commander", "Bo", "--description", "Disk",
+                 "--no-fetch", check=True)
+    git(work, "switch", "-q", "production")
+    merged = git(work, "merge", "-q", "--no-ff", "--no-edit", BRANCH)
+    assert "hotfix-hooks backport --continue" in merged.stderr  # post-merge stopped on main's conflict
+    data = json.loads(hotfix_hooks(work, "status", "--json", check=True).stdout)
+    assert {i["id"]: i["pending_backports"] for i in data["incidents"]} == {"INC-42": ["main"], "OPS-7": []}
+    assert "  pending backports: main" in hotfix_hooks(work, "status", check=True).stdout
+
+
 class _Hook(http.server.BaseHTTPRequestHandler):
     bodies: list[bytes] = []  # noqa: RUF012 (one server per test)
     delay = threading.Event()
