@@ -83,3 +83,14 @@ def test_an_ongoing_incident_says_so() -> None:
 
 def test_json_is_the_facts() -> None:
     assert json.loads(report.to_json(facts())) == facts()
+
+
+def test_a_merge_comes_before_the_backport_its_hook_recorded_in_the_same_second() -> None:
+    same = {**facts(), "tags": []}
+    t = "2026-01-02T04:00:00Z"
+    same["events"] = [
+        {"time": t, "kind": "backport", "actor": "Ana", "data": {"target": "main", "new": [B]}},
+        {"time": t, "kind": "merged", "actor": "Ana", "data": {"commit": M, "into": "production"}},
+    ]
+    assert [text for _, text in report.timeline(same)][-2:] == [
+        "Merged into production (cccccccccccc) — Ana", "Backported to `main`: bbbbbbbbbbbb — Ana"]
