@@ -24,7 +24,7 @@ def step(title: str) -> None:
 
 def run(cwd: Path, *args: str, ok: tuple[int, ...] = (0,)) -> subprocess.CompletedProcess[str]:
     print(f"$ {' '.join(args)}")
-    # stderr into stdout: the hooks' lines then appear where git printed them
+    # one stream, so that what git, the hooks and the CLI say stays in the order it happened
     proc = subprocess.run(list(args), cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                           check=False)
     out = proc.stdout.rstrip()
