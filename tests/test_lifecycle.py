@@ -336,7 +336,15 @@ def test_webhook_failure_and_timeout_are_warnings(world: World, webhook: str) ->
     broken = hotfix_hooks(world.work, "announce", "declared", env={"HOTFIX_HOOKS_WEBHOOK_URL": f"{webhook}/broken"})
     assert broken.returncode == 0
     assert broken.stderr == "warning: the webhook answered 500; the announcement was not posted\n"
-    slow = hotfix_hooks(world.work, "announce", "declared",
+    git(world.work, "switch", "-q", "main")
+    hotfix_hooks(world.work, "start", "OPS-7", "--severity", "3", "--commander", "Bo", "--description", "Disk",
+                 "--no-fetch", check=True)
+    git(world.work, "switch", "-q", "main")
+    which = hotfix_hooks(world.work, "announce", "update")
+    assert (which.returncode, which.stderr) == (1, "hotfix-hooks: no incident ID given, and not exactly one incident "
+                                                   "is active. To fix: pass the incident ID: hotfix-hooks announce "
+                                                   "update INC-123\n")
+    slow = hotfix_hooks(world.work, "announce", "declared", "INC-42",
                         env={"HOTFIX_HOOKS_WEBHOOK_URL": f"{webhook}/slow", "HOTFIX_HOOKS_WEBHOOK_TIMEOUT": "0.5"})
     assert slow.returncode == 0
     assert slow.stderr.startswith("warning: the webhook could not be reached")
