@@ -9,12 +9,13 @@ backport targets, pre-push takes the backup of production.
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import subprocess
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from hotfix_lib import incident as incident_mod
-from hotfix_lib import incident_store, naming, tag_names, tagging, trailers
+from hotfix_lib import incident_store, naming, tag_index, tag_names, tagging, trailers
 from hotfix_lib.commands._common import Context
 from hotfix_lib.errors import HotfixError
 from hotfix_lib.gitrepo import current_branch, has_local_changes, operation_in_progress, run_git
@@ -84,10 +85,14 @@ def plan(ctx: Context, record: incident_mod.Incident, push: bool) -> list[Step]:
         Step(f"merge {record.branch} into {production} (--no-ff)", merged,
              lambda: _merge(ctx, record, production)),
     ]
+    if merged and "merged" not in kinds:
+        # concluded by hand after a conflict: the timeline still gets the merge, with git's time and author
+        steps.append(Step(f"record the merge into {production} made by hand", False,
+                          lambda: _record_merge(ctx, record, production, tip)))
     if push:
         steps += [
             Step(f"push {production} to {cfg.remote} (pre-push takes the backup)", False,
-                 lambda: _push_production(ctx, production)),
+                 lambda: _push_production(ctx, record, production)),
             Step(f"tag the deployed tip {cfg.tags['deploy']} and push it", "deployed" in kinds,
                  lambda: _deploy_tag(ctx, record, production)),
             Step(f"push the backport targets ({', '.join(cfg.targets)})", False, lambda: _push_targets(ctx)),
@@ -197,14 +202,52 @@ def _merge(ctx: Context, record: incident_mod.Incident, production: str) -> str:
     return f"merged {record.branch} into {production} ({merge[:12]})"
 
 
-def _push_production(ctx: Context, production: str) -> str:
-    # Not captured: pre-push explains its backup and any refusal.
-    proc = subprocess.run(["git", "push", "--quiet", ctx.config.remote, f"{HEADS}{production}:{HEADS}{production}"],
-                          cwd=ctx.root, check=False)
+def _record_merge(ctx: Context, record: incident_mod.Incident, production: str, tip: str) -> str:
+    import pygit2
+
+    repo = ctx.repo
+    merge = repo.references[HEADS + production].peel(pygit2.Commit)
+    # the oldest commit on production's first-parent line that already contains the hotfix
+    for _ in range(10_000):
+        if not merge.parents:
+            break
+        parent = merge.parents[0]
+        if str(parent.id) != tip and not repo.descendant_of(parent.id, pygit2.Oid(hex=tip)):
+            break
+        merge = parent
+    when = datetime.datetime.fromtimestamp(merge.commit_time, datetime.timezone.utc)
+    event = incident_mod.Event(time=incident_mod.format_time(when), kind="merged",
+                               actor=f"{merge.committer.name} <{merge.committer.email}>",
+                               data={"commit": str(merge.id), "into": production})
+    incident_store.update(repo, record.id, lambda r: r.with_event(event), f"merged {record.id}")
+    return f"recorded the merge {str(merge.id)[:12]} into {production}"
+
+
+def _push_production(ctx: Context, record: incident_mod.Incident, production: str) -> str:
+    backups = ctx.config.tags["backup"]
+    before = {t.name for t in tag_index.dated_tags(ctx.repo, backups)}
+    # Only stdout (the porcelain table) is captured: pre-push explains its backup and any refusal on stderr.
+    proc = subprocess.run(["git", "push", "--porcelain", ctx.config.remote, f"{HEADS}{production}:{HEADS}{production}"],
+                          cwd=ctx.root, stdout=subprocess.PIPE, check=False)
     if proc.returncode != 0:
         raise HotfixError(f"pushing {production} to {ctx.config.remote} was refused (see above)",
                           "fix what it says, then run hotfix-hooks finish --push again")
+    if _up_to_date(proc.stdout.decode(errors="replace")):
+        return f"{production} was already pushed to {ctx.config.remote}"
+    tip = str(ctx.repo.references[HEADS + production].peel().id)
+    data: dict[str, object] = {"branch": production, "commit": tip}
+    # the tag pre-push just took, so the timeline says what production was before this push
+    taken = [t.name for t in tag_index.dated_tags(ctx.repo, backups) if t.name not in before]
+    if taken:
+        data["backup_tag"] = taken[-1]
+    incident_store.append_event(ctx.repo, record.id, "pushed", data)
     return f"pushed {production} to {ctx.config.remote}"
+
+
+def _up_to_date(porcelain: str) -> bool:
+    """`git push --porcelain` flags a ref the remote already had with `=`."""
+    flags = [line.split("\t", 1)[0] for line in porcelain.splitlines() if "\t" in line]
+    return bool(flags) and all(flag == "=" for flag in flags)
 
 
 def _deploy_tag(ctx: Context, record: incident_mod.Incident, production: str) -> str:
@@ -225,12 +268,15 @@ def _push_targets(ctx: Context) -> str:
     for target in ctx.config.targets:
         if "*" in target or ctx.repo.references.get(HEADS + target) is None:
             continue
-        proc = run_git(["push", "--quiet", ctx.config.remote, f"{HEADS}{target}:{HEADS}{target}"], ctx.root,
+        proc = run_git(["push", "--porcelain", ctx.config.remote, f"{HEADS}{target}:{HEADS}{target}"], ctx.root,
                        check=False)
-        (pushed if proc.returncode == 0 else failed).append(target)
+        if proc.returncode != 0:
+            failed.append(target)
+        elif not _up_to_date(proc.stdout.decode(errors="replace")):
+            pushed.append(target)
     for target in failed:
         print(f"warning: could not push {target}; push it yourself: git push {ctx.config.remote} {target}")
-    return f"pushed {', '.join(pushed) or 'no targets'}"
+    return f"pushed {', '.join(pushed)}" if pushed else "no backport target had anything new to push"
 
 
 def _archive(ctx: Context, record: incident_mod.Incident, archive: str, push: bool) -> str:
@@ -247,18 +293,39 @@ def _archive(ctx: Context, record: incident_mod.Incident, archive: str, push: bo
 
 
 def _delete_branch(ctx: Context, record: incident_mod.Incident, push: bool) -> str:
+    deleted: list[str] = []
     ref = ctx.repo.references.get(HEADS + record.branch)
     if ref is not None:
         if current_branch(ctx.repo) == record.branch:
             run_git(["switch", "--quiet", ctx.production], ctx.root)
         # -D: the archive tag keeps its commits reachable
         run_git(["branch", "--quiet", "-D", record.branch], ctx.root)
-    if push:
+        deleted.append("here")
+    if push and _on_remote(ctx, record.branch):
         proc = run_git(["push", "--quiet", "--no-verify", ctx.config.remote, f":{HEADS}{record.branch}"], ctx.root,
                        check=False)
-        if proc.returncode != 0 and b"remote ref does not exist" not in proc.stderr:
-            print(f"warning: could not delete {record.branch} on {ctx.config.remote}")
-    return f"deleted {record.branch}" + (f" (and on {ctx.config.remote})" if push else "")
+        if proc.returncode == 0:
+            deleted.append(f"on {ctx.config.remote}")
+        else:
+            print(f"warning: could not delete {record.branch} on {ctx.config.remote}; "
+                  f"to fix: git push {ctx.config.remote} --delete {record.branch}")
+    if not deleted:
+        return f"{record.branch} was already deleted"
+    incident_store.append_event(ctx.repo, record.id, "deleted", {"branch": record.branch, "where": deleted})
+    return f"deleted {record.branch} ({' and '.join(deleted)})"
+
+
+def _on_remote(ctx: Context, branch: str) -> bool:
+    # asked, not assumed: git reports deleting a branch the remote does not have as a success
+    proc = run_git(["ls-remote", "--heads", ctx.config.remote, HEADS + branch], ctx.root, check=False)
+    return proc.returncode != 0 or bool(proc.stdout.strip())
+
+
+def return_to(ctx: Context, branch: str | None) -> None:
+    """Back to the branch finish was started on, when that was neither production nor the (deleted) hotfix."""
+    if branch is None or current_branch(ctx.repo) == branch or ctx.repo.references.get(HEADS + branch) is None:
+        return
+    run_git(["switch", "--quiet", branch], ctx.root)
 
 
 def _resolve(ctx: Context, record: incident_mod.Incident, push: bool) -> str:

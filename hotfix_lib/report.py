@@ -21,6 +21,11 @@ def _event_text(event: dict[str, Any]) -> str:
         return f"Incident declared (base {data.get('base', '?')})"
     if kind == "merged":
         return f"Merged into {data.get('into', 'production')} ({short.get('commit', '?')})"
+    if kind == "pushed":
+        backup = f"; production was backed up as `{data['backup_tag']}`" if data.get("backup_tag") else ""
+        return f"Pushed {data.get('branch')} ({short.get('commit', '?')}){backup}"
+    if kind == "deleted":
+        return f"Branch `{data.get('branch')}` deleted ({' and '.join(data.get('where') or [])})"
     if kind == "deployed":
         return f"Deployed: tag `{data.get('tag')}` at {short.get('commit', '?')}"
     if kind == "archived":
@@ -44,9 +49,21 @@ def _event_text(event: dict[str, Any]) -> str:
     return f"{kind}: {json.dumps(data, sort_keys=True)}"
 
 
+def _merge_before_its_backports(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    # post-merge records the backport while `git merge` is still running, before finish records the merge
+    ordered: list[dict[str, Any]] = []
+    for event in events:
+        at = len(ordered)
+        while (event["kind"] == "merged" and at > 0 and ordered[at - 1]["kind"] == "backport"
+               and ordered[at - 1]["time"] == event["time"]):
+            at -= 1
+        ordered.insert(at, event)
+    return ordered
+
+
 def timeline(facts: dict[str, Any]) -> list[tuple[str, str]]:
     """Entries by time; within one second, in the order things happen: declared, commits, events, tags."""
-    events = [(e["time"], f"{_event_text(e)} — {e['actor']}") for e in facts["events"]]
+    events = [(e["time"], f"{_event_text(e)} — {e['actor']}") for e in _merge_before_its_backports(facts["events"])]
     declared, later = events[:1], events[1:]
     commits = [(c["time"], f"Commit {c['sha'][:12]} {c['subject']} — {c['author']}") for c in facts["commits"]]
     named = {str(v) for e in facts["events"] for k, v in e["data"].items() if k.endswith("tag")}

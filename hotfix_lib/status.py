@@ -7,7 +7,7 @@ import datetime
 from typing import TYPE_CHECKING, Any
 
 from hotfix_lib import incident as incident_mod
-from hotfix_lib import incident_store, tag_index
+from hotfix_lib import incident_store, tag_index, trailers
 from hotfix_lib.finish import hotfix_tip
 
 if TYPE_CHECKING:
@@ -52,7 +52,7 @@ def gather(ctx: Context, include_resolved: bool, now: datetime.datetime | None =
             id=record.id, severity=record.severity, level=record.level, commander=record.commander,
             branch=record.branch, status=record.status, started_at=record.started_at, age_minutes=age,
             target_minutes=record.target_minutes, over_target=age > record.target_minutes,
-            commits=_commit_count(ctx, record), pending_backports=pending,
+            commits=_commit_count(ctx, record), pending_backports=_pending_for(pending, record.id),
             last_backup=backup.name if backup else None, last_deploy=deploy.name if deploy else None,
         ))
     return sorted(result, key=lambda s: (s.severity, s.started_at, s.id))
@@ -71,11 +71,26 @@ def _commit_count(ctx: Context, record: incident_mod.Incident) -> int:
     return sum(1 for _ in walker)
 
 
-def _pending_backports(repo: pygit2.Repository) -> list[str]:
-    """Targets whose backport stopped on a conflict."""
+def _pending_backports(repo: pygit2.Repository) -> list[tuple[str, set[str]]]:
+    """Targets whose backport stopped on a conflict, with the incidents whose commits are still to be picked."""
+    import pygit2
+
     from hotfix_lib import backport_state
 
-    return sorted(p.target for p in backport_state.pending(repo))
+    found = []
+    for pending in backport_state.pending(repo):
+        ids: set[str] = set()
+        for sha in pending.commits:
+            commit = repo.get(sha)
+            if isinstance(commit, pygit2.Commit):
+                ids.update(trailers.incident_ids(commit.message))
+        found.append((pending.target, ids))
+    return sorted(found, key=lambda p: p[0])
+
+
+def _pending_for(pending: list[tuple[str, set[str]]], incident_id: str) -> list[str]:
+    # commits without an Incident: trailer cannot be attributed, so every incident shows them
+    return [target for target, ids in pending if not ids or incident_id in ids]
 
 
 def render(statuses: list[IncidentStatus], include_resolved: bool) -> str:

@@ -1,7 +1,9 @@
-"""The README's main command: every hook the suite has, acting for real in a throwaway repository.
+"""The README's main command: a whole incident, from declaring it to the report, in a throwaway repository.
 
 Drives the real `git` and the real `hotfix-hooks` CLI in a temporary directory with a bare remote, and
-prints each step with what it did. Leaves nothing behind unless --keep is given.
+prints each step with what it did: install, the refusals, start, two commits on the hotfix branch (with their
+trailers), finish --push (backup tag, merge, deploy tag, backport onto main, archive), the report, and
+rollback --dry-run. Leaves nothing behind unless --keep is given.
 """
 
 from __future__ import annotations
@@ -71,6 +73,12 @@ def main() -> int:
         run(work, "git", "switch", "-q", "main")
         run(work, "git", "branch", "-q", "-D", "hotfix-login")
 
+        step("Meanwhile, development goes on on main (so the backport lands on a different history)")
+        (work / "README").write_text("The demo service.\n")
+        run(work, "git", "add", "README")
+        run(work, "git", "commit", "-q", "-m", "Document the service")
+        run(work, "git", "push", "-q", "origin", "main")
+
         step("Declare the incident: hotfix-hooks start")
         hh(work, "start", "INC-101", "--severity", "1", "--commander", "Ana Lima", "--description",
            "Login accepts any password", "--ticket", "https://tracker.example/INC-101", "--push")
@@ -84,6 +92,7 @@ def main() -> int:
         run(work, "git", "log", "-2", "--format=--- %h %s%n%(trailers)")
 
         step("Finish: merge into production, backup + deploy tags, backport onto main, archive, resolve")
+        hh(work, "finish", "--push", "--dry-run")
         hh(work, "finish", "--push", "--yes")
         run(work, "git", "tag", "-n1")
         run(work, "git", "log", "--format=%h %s", "-3", "main")

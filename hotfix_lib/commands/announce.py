@@ -25,7 +25,8 @@ def announce(kind: str, incident_id: str | None, message: str | None) -> None:
         try:
             record = resolve(ctx, None)
         except HotfixError:
-            raise HotfixError("which incident?", "pass the incident ID: hotfix-hooks announce KIND INC-123") from None
+            raise HotfixError("no incident ID given, and not exactly one incident is active",
+                              f"pass the incident ID: hotfix-hooks announce {kind} INC-123") from None
     else:
         record = resolve(ctx, incident_id)
     text = announce_mod.render(kind, record, incident_mod.now_utc(), message)

@@ -3,8 +3,10 @@ from __future__ import annotations
 import click
 
 from hotfix_lib import finish as finish_mod
+from hotfix_lib import incident as incident_mod
 from hotfix_lib.commands._common import context, interactive
 from hotfix_lib.errors import HotfixError
+from hotfix_lib.gitrepo import current_branch
 
 
 @click.command()
@@ -28,8 +30,11 @@ def finish(incident_id: str | None, push: bool, dry_run: bool, yes: bool) -> Non
         for step in todo:
             click.echo(f"  {step.title}")
         click.confirm(f"Finish {record.id}?", abort=True)
+    started_on = current_branch(ctx.repo)
     for step in todo:
         click.echo(step.action())
-    from hotfix_lib import announce
+    finish_mod.return_to(ctx, started_on)
+    if record.status != incident_mod.RESOLVED:
+        from hotfix_lib import announce
 
-    announce.post_if_configured(ctx, record.id, "resolved")
+        announce.post_if_configured(ctx, record.id, "resolved")
