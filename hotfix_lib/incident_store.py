@@ -38,6 +38,11 @@ def _signature(repo: pygit2.Repository) -> pygit2.Signature:
         return pygit2.Signature("hotfix-hooks", "hotfix-hooks@localhost")
 
 
+def signature(repo: pygit2.Repository) -> pygit2.Signature:
+    """Who is acting: the configured user, or a fixed fallback where none is configured."""
+    return _signature(repo)
+
+
 def actor(repo: pygit2.Repository) -> str:
     sig = _signature(repo)
     return f"{sig.name} <{sig.email}>"

@@ -1,0 +1,84 @@
+"""What may land on a remote: the rules shared by the client-side pre-push hook and server-side hooks.
+
+Pure: one ref update in, the refusals out. Callers that have a repository supply whether the old tip is an
+ancestor of the new one, because answering that needs git.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from hotfix_lib import naming
+from hotfix_lib.config import Config
+from hotfix_lib.errors import HotfixError
+
+HEADS = "refs/heads/"
+
+
+def is_zero(oid: str) -> bool:
+    """git's "no object" (a new ref's old side, a deleted ref's new side), in any hash length."""
+    return bool(oid) and oid.strip("0") == ""
+
+
+@dataclasses.dataclass(frozen=True)
+class RefUpdate:
+    ref: str  # the full ref name on the receiving side, e.g. refs/heads/production
+    old: str  # the receiving side's oid before the update; zeros when the ref is new
+    new: str  # zeros when the ref is being deleted
+
+    @property
+    def branch(self) -> str | None:
+        return self.ref[len(HEADS):] if self.ref.startswith(HEADS) else None
+
+    @property
+    def creates(self) -> bool:
+        return is_zero(self.old)
+
+    @property
+    def deletes(self) -> bool:
+        return is_zero(self.new)
+
+
+def touches(update: RefUpdate, branch: str) -> bool:
+    return update.ref == HEADS + branch
+
+
+def needs_ancestry(update: RefUpdate, production: str) -> bool:
+    """Whether `refusals` needs to know if the old tip is an ancestor of the new one."""
+    return touches(update, production) and not update.creates and not update.deletes
+
+
+def refusals(
+    update: RefUpdate,
+    production: str,
+    config: Config,
+    *,
+    old_is_ancestor: bool | None,
+    allowed_rewind: tuple[str, str] | None = None,
+) -> list[HotfixError]:
+    """Every reason to refuse `update`; empty when it may land.
+
+    `old_is_ancestor` None means "not known": a production update that needs it is refused (fail closed).
+    `allowed_rewind` is the one (old, new) pair a rollback has announced; only that exact rewind passes.
+    """
+    found: list[HotfixError] = []
+    rewind_ok = allowed_rewind == (update.old, update.new)
+    if config.protect_production and touches(update, production):
+        if update.deletes:
+            found.append(HotfixError(
+                f"refusing to delete the production branch '{production}'",
+                "do not delete it; to go back to an earlier state run `hotfix-hooks rollback`",
+            ))
+        elif needs_ancestry(update, production) and not old_is_ancestor and not rewind_ok:
+            found.append(HotfixError(
+                f"refusing a non-fast-forward push to the production branch '{production}' "
+                f"({update.old[:10]} -> {update.new[:10]} would drop commits from it)",
+                f"git pull --rebase {config.remote} {production} and push again; "
+                "to go back to an earlier state run `hotfix-hooks rollback --push`",
+            ))
+    branch = update.branch
+    if branch is not None and not update.deletes:
+        misnamed = naming.misnamed_error(branch, config.branch_prefix, config.incident_pattern)
+        if misnamed is not None:
+            found.append(misnamed)
+    return found
