@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from hotfix_lib import naming
+from hotfix_lib import naming, trailers
 from hotfix_lib.config import Config
 from hotfix_lib.errors import HotfixError
 
@@ -82,3 +82,22 @@ def refusals(
         if misnamed is not None:
             found.append(misnamed)
     return found
+
+
+def lacks_incident(message: str, parent_count: int) -> bool:
+    """A commit that must not reach production as it is: no `Incident:` trailer.
+
+    A merge commit is exempt: the commits it brings in are judged one by one, and the merge itself is what
+    `git merge --no-ff` (and `hotfix-hooks finish`) writes.
+    """
+    return parent_count < 2 and not trailers.incident_ids(message)
+
+
+def missing_incident(commit: str, subject: str, production: str) -> HotfixError:
+    shown = subject if len(subject) <= 60 else subject[:60] + "..."
+    return HotfixError(
+        f"commit {commit[:10]} ({shown!r}) would reach the production branch '{production}' "
+        "without an 'Incident:' trailer",
+        "reword it with `git rebase -i` to add a line such as 'Incident: INC-123' at the end of the message "
+        "(or commit on a branch made by `hotfix-hooks start`), then push again",
+    )
