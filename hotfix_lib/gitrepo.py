@@ -147,7 +147,10 @@ def run_git(
         capture_output=True, check=False,
     )
     if check and proc.returncode != 0:
+        from hotfix_lib import redact
+
+        # Arguments and git's own messages can name a remote URL with credentials in it.
         detail = proc.stderr.decode(errors="replace").strip().splitlines()
         last = detail[-1] if detail else f"exit {proc.returncode}"
-        raise HotfixError(f"`git {' '.join(args)}` failed: {last}")
+        raise HotfixError(redact.text(f"`git {' '.join(args)}` failed: {last}"))
     return proc
