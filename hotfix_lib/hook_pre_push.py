@@ -10,7 +10,7 @@ import os
 import sys
 
 from hotfix_lib import config as config_mod
-from hotfix_lib import push_input, push_rules
+from hotfix_lib import push_input, push_rules, refprobe
 from hotfix_lib.errors import HotfixError
 from hotfix_lib.push_rules import HEADS, RefUpdate
 
@@ -21,9 +21,7 @@ def run(args: list[str]) -> int:
     cwd = os.getcwd()
     config = config_mod.load(cwd)
     remote, url, updates = _from_pre_commit() if "PRE_COMMIT_REMOTE_BRANCH" in os.environ else _from_git(args)
-    # Which branch is production needs the repository; these are the names it can have.
-    maybe_production = {config.production_branch} if config.production_branch else {"production", config.main_branch}
-    if any(u.ref in {HEADS + b for b in maybe_production} for u in updates):
+    if any(u.ref in {HEADS + b for b in _maybe_production(config, remote, cwd)} for u in updates):
         from hotfix_lib import push_backup
 
         if "PRE_COMMIT_REMOTE_BRANCH" in os.environ:
@@ -34,6 +32,18 @@ def run(args: list[str]) -> int:
     for refusal in found:
         print(f"hotfix-hooks (pre-push): {refusal}", file=sys.stderr)
     return 1 if found else 0
+
+
+def _maybe_production(config: config_mod.Config, remote: str, cwd: str) -> set[str]:
+    """The names production can have here, decided from the ref files so that other pushes skip pygit2."""
+    if config.production_branch:
+        return {config.production_branch}
+    common = refprobe.common_dir(cwd)
+    if common is None:
+        return {"production", config.main_branch}
+    if any(refprobe.ref_exists(common, r) for r in ("refs/heads/production", f"refs/remotes/{remote}/production")):
+        return {"production"}
+    return {config.main_branch}
 
 
 def _from_git(args: list[str]) -> tuple[str, str, list[RefUpdate]]:

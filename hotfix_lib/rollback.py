@@ -69,13 +69,15 @@ def _backups(repo: pygit2.Repository, config: Config, tip: str) -> list[Backup]:
         if not name.startswith(tagging.TAGS) or not pattern.fullmatch(short):
             continue
         obj = repo.get(repo.references[name].target)
-        if isinstance(obj, pygit2.Tag) and obj.tagger is not None:
-            when = obj.tagger.time
-        elif obj is None:
+        try:
+            commit = obj.peel(pygit2.Commit) if obj is not None else None
+        except (ValueError, pygit2.GitError):  # a tag of a tree or blob is no state of production
             continue
-        else:
-            when = obj.peel(pygit2.Commit).commit_time
-        target = str(obj.peel(pygit2.Commit).id)
+        if commit is None:
+            continue
+        tagger = obj.tagger if isinstance(obj, pygit2.Tag) else None
+        when = tagger.time if tagger is not None else commit.commit_time
+        target = str(commit.id)
         found.append(Backup(short, when, target, target != tip and repo.descendant_of(tip, target)))
     return found
 
@@ -117,7 +119,17 @@ def execute(repo: pygit2.Repository, root: str, config: Config, the_plan: Plan, 
         except HotfixError:
             repo.references.delete(tagging.TAGS + rolled_back)  # the tip is still on the branch it tags
             raise
-    _move_local(repo, root, the_plan, checked_out)
+    try:
+        _move_local(repo, root, the_plan, checked_out)
+    except HotfixError as e:
+        if not push:
+            raise
+        raise HotfixError(
+            f"{config.remote}/{the_plan.production} is rolled back to {the_plan.target[:10]} but the local branch "
+            f"could not follow ({e.message}); the old tip is kept as {rolled_back}",
+            f"git fetch {config.remote} && git switch {the_plan.production} && "
+            f"git reset --keep {config.remote}/{the_plan.production}",
+        ) from None
     rollback = tagging.create(repo, config.tag("rollback", time=stamp), the_plan.target,
                               rollback_plan.rollback_message(the_plan, rolled_back, actor))
     warnings: list[str] = []

@@ -37,7 +37,7 @@ def _create_first_free(
             continue
         try:
             repo.create_tag(name, pygit2.Oid(hex=target), pygit2.enums.ObjectType.COMMIT, tagger, message)
-        except (pygit2.AlreadyExistsError, ValueError):
+        except pygit2.AlreadyExistsError:
             continue  # created by a concurrent process since the lookup
         return name
     raise HotfixError(f"every name from {base} to {base}-100 is taken", f"git tag -l '{base}*'")

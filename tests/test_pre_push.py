@@ -12,16 +12,14 @@ import pytest
 
 from hotfix_lib import tag_names
 from tests.conftest import World
-from tests.gitutil import commit_file, git, rev
+from tests.gitutil import commit_file, git, hotfix_hooks, rev
 
 BACKUPS = "refs/tags/backup/pre-hotfix-*"
 
 
 def install_pre_push(clone: Path) -> None:
-    hook = clone / ".git" / "hooks" / "pre-push"
-    hook.parent.mkdir(exist_ok=True)
-    hook.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m hotfix_lib.hooks pre-push "$@"\n')
-    hook.chmod(0o755)
+    # Only pre-push: the commit hooks are other modules, and these tests are about pushing.
+    hotfix_hooks(clone, "install", "--hook", "pre-push", check=True)
 
 
 @pytest.fixture
@@ -247,8 +245,10 @@ def test_other_branches_are_untouched_and_cost_no_git_writes(pw: World) -> None:
     assert tags(pw.work, "refs/tags") == {}
 
 
-def test_feature_push_does_not_load_pygit2(pw: World) -> None:
-    line = f"refs/heads/feature {'1' * 40} refs/heads/feature {'2' * 40}\n"
+@pytest.mark.parametrize("branch", ["feature", "main"])
+def test_pushes_of_other_branches_do_not_load_pygit2(pw: World, branch: str) -> None:
+    git(pw.work, "pack-refs", "--all")  # production is found in packed-refs as well as in loose files
+    line = f"refs/heads/{branch} {'1' * 40} refs/heads/{branch} {'2' * 40}\n"
     proc = subprocess.run(
         [sys.executable, "-X", "importtime", "-m", "hotfix_lib.hooks", "pre-push", "origin", str(pw.remote)],
         cwd=pw.work, input=line.encode(), capture_output=True, check=False, env=os.environ.copy(),
@@ -304,3 +304,15 @@ def test_pre_commit_framework_path(pw: World) -> None:
     refused = git(pw.work, "push", "--force", "origin", "production", check=False)
     assert refused.returncode != 0
     assert "refusing a non-fast-forward push to the production branch 'production'" in refused.stdout
+
+
+def test_main_is_production_where_there_is_no_production_branch(pw: World) -> None:
+    git(pw.work, "switch", "-q", "main")
+    git(pw.work, "push", "-q", "--no-verify", "origin", ":production")
+    git(pw.work, "branch", "-q", "-D", "production")
+    old = rev(pw.work, "main")
+    hotfix_commit(pw.work)
+    git(pw.work, "push", "-q", "origin", "main")
+    assert list(tags(pw.remote).values()) == [old]
+    refused = git(pw.work, "push", "--force", "origin", "main~1:main", check=False)
+    assert "refusing a non-fast-forward push to the production branch 'main'" in refused.stderr

@@ -123,6 +123,7 @@ def test_typing_rollback_at_a_terminal_confirms(deployed: World) -> None:
     code, output = run_at_terminal(work, "ROLLBACK\n", "rollback", "--no-push")
     assert code == 0, output
     assert rev(work, "production") == rev(work, "main")
+    assert_kept_by_tag(work, tip)
 
 
 def test_checked_out_dirty_is_refused(deployed: World) -> None:
@@ -166,18 +167,21 @@ def test_checked_out_in_another_worktree_is_refused(deployed: World) -> None:
     assert proc.stderr == ("hotfix-hooks: production is checked out in another worktree. To fix: run "
                            "`hotfix-hooks rollback` in that worktree\n")
     assert all_refs(work) == before
+    tip = rev(work, "production")
     assert hotfix_hooks(deployed.tmp / "prod-wt", "rollback", "--yes", "--no-push").returncode == 0
     assert rev(work, "production") == rev(work, "main")
+    assert_kept_by_tag(work, tip)
     assert not (deployed.tmp / "prod-wt" / "fix.txt").exists()
 
 
 def test_not_checked_out_moves_only_the_branch(deployed: World) -> None:
     work = deployed.work
     git(work, "switch", "-q", "main")
-    state = tree_state(work)
+    tip, state = rev(work, "production"), tree_state(work)
     assert hotfix_hooks(work, "rollback", "--yes", "--no-push").returncode == 0
     assert rev(work, "production") == rev(work, "main")
     assert tree_state(work) == state
+    assert_kept_by_tag(work, tip)
 
 
 def test_push_with_a_lease_that_holds(deployed: World) -> None:
@@ -272,6 +276,7 @@ def test_rollback_lands_on_the_incident_timeline(deployed: World) -> None:
     (event,) = record.events
     assert event.kind == "rollback"
     assert event.data["from"] == tip
+    assert_kept_by_tag(work, tip)
     assert event.data["rolled_back_tag"] in tags(work, "refs/tags/rolled-back/*")
     assert event.data["to"] == rev(work, "production")
     # the record travelled with the push
