@@ -1,0 +1,118 @@
+"""Faults and races with real processes: nothing lost, nothing half-done, git's outcome decided by the policy."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import World
+from tests.gitutil import commit_file, git, hotfix_hooks, rev
+
+
+@pytest.fixture
+def pw(bare_world: World) -> World:
+    hotfix_hooks(bare_world.work, "install", "--hook", "pre-push", check=True)
+    git(bare_world.work, "switch", "-q", "production")
+    return bare_world
+
+
+def break_tag_storage(clone: Path) -> None:
+    """A real fault: a file where git keeps the `backup/` tag directory, so creating a backup tag fails."""
+    (clone / ".git" / "refs" / "tags").mkdir(parents=True, exist_ok=True)
+    (clone / ".git" / "refs" / "tags" / "backup").write_text("not a directory\n")
+
+
+def test_an_internal_error_in_pre_push_fails_closed_with_the_log_and_the_bypass(pw: World) -> None:
+    before = rev(pw.remote, "production")
+    commit_file(pw.work, "fix.txt", "fix\n", "Fix\n\nIncident: INC-1")
+    break_tag_storage(pw.work)
+    proc = git(pw.work, "push", "origin", "production", check=False)
+    log = pw.work / ".git" / "hotfix-hooks.log"
+    assert proc.returncode == 1
+    assert proc.stderr.splitlines()[0] == (
+        f"hotfix-hooks (pre-push): internal error, refusing to guess (nothing was changed); see {log}. "
+        "To bypass: set `fail_open: true` in .hotfix-hooks.yaml or HOTFIX_HOOKS_FAIL_OPEN=1"
+    )
+    assert "Traceback" not in proc.stderr
+    assert "Traceback (most recent call last)" in log.read_text()
+    assert rev(pw.remote, "production") == before
+    assert git(pw.remote, "tag", "--list").stdout == ""
+
+
+@pytest.mark.parametrize("how", ["env", "config"])
+def test_fail_open_lets_the_push_through_and_still_says_so(pw: World, how: str) -> None:
+    env = {}
+    if how == "env":
+        env["HOTFIX_HOOKS_FAIL_OPEN"] = "1"
+    else:
+        (pw.work / ".hotfix-hooks.yaml").write_text("fail_open: true\n")
+    new = commit_file(pw.work, "fix.txt", "fix\n", "Fix\n\nIncident: INC-1")
+    break_tag_storage(pw.work)
+    proc = git(pw.work, "push", "origin", "production", check=False, env=env)
+    assert proc.returncode == 0
+    assert (f"hotfix-hooks (pre-push): internal error ignored (fail_open); see {pw.work / '.git' / 'hotfix-hooks.log'}"
+            in proc.stderr.splitlines())
+    assert rev(pw.remote, "production") == new
+
+
+def test_fail_open_never_lets_a_rule_violation_through(pw: World) -> None:
+    (pw.work / ".hotfix-hooks.yaml").write_text("fail_open: true\n")
+    before = rev(pw.remote, "production")
+    git(pw.work, "reset", "-q", "--hard", "HEAD~1")
+    proc = git(pw.work, "push", "--force", "origin", "production", check=False)
+    assert proc.returncode == 1
+    assert "refusing a non-fast-forward push to the production branch 'production'" in proc.stderr
+    assert rev(pw.remote, "production") == before
+
+
+def backup_tags(repo: Path) -> dict[str, str]:
+    """backup tag -> (tag object, commit): a tag that was overwritten would change its tag object."""
+    out = git(repo, "for-each-ref", "--format=%(refname:short) %(objectname) %(*objectname)",
+              "refs/tags/backup").stdout
+    return {name: f"{obj} {target}" for name, obj, target in (line.split() for line in out.splitlines())}
+
+
+def barrier_hook(clone: Path, barrier: Path) -> None:
+    """A pre-push hook of the user's, chained by the installer, that holds each push until both reached their hooks
+    (so both have seen the same remote production tip): the race is certain, not left to timing."""
+    hook = clone / ".git" / "hooks" / "pre-push"
+    hook.parent.mkdir(exist_ok=True)
+    hook.write_text(
+        f'#!/bin/sh\ntouch "{barrier}/{clone.name}"\ni=0\n'
+        f'while [ "$(ls "{barrier}" | wc -l)" -lt 2 ] && [ $i -lt 300 ]; do sleep 0.05; i=$((i+1)); done\n'
+    )
+    hook.chmod(0o755)
+
+
+def test_two_clones_racing_to_production_keep_distinct_backups(bare_world: World) -> None:
+    pw = bare_world
+    barrier = pw.tmp / "barrier"
+    barrier.mkdir()
+    other = pw.clone("other")
+    for clone in (pw.work, other):
+        barrier_hook(clone, barrier)
+        hotfix_hooks(clone, "install", "--hook", "pre-push", check=True)
+        git(clone, "switch", "-q", "production")
+    old = rev(pw.remote, "production")
+    commit_file(pw.work, "a.txt", "a\n", "Fix A\n\nIncident: INC-1")
+    commit_file(other, "b.txt", "b\n", "Fix B\n\nIncident: INC-2")
+    env = {**os.environ}
+    racers = [subprocess.Popen(["git", "push", "origin", "production"], cwd=clone, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+              for clone in (pw.work, other)]
+    results = [(p.wait(), p.communicate()[1]) for p in racers]
+    # Both hooks backed up the same old tip before git decided which push wins; git lets exactly one land.
+    assert sorted(code for code, _ in results) == [0, 1]
+    first = backup_tags(pw.remote)
+    assert len(first) == 2, results
+    assert {value.split()[1] for value in first.values()} == {old}
+    loser = (pw.work, other)[[code for code, _ in results].index(1)]
+    git(loser, "pull", "-q", "--rebase", "origin", "production")
+    git(loser, "push", "-q", "origin", "production")
+    after = backup_tags(pw.remote)
+    assert len(after) == 3
+    assert {k: v for k, v in after.items() if k in first} == first  # nothing overwritten
+    assert rev(pw.remote, "production") == rev(loser, "production")
