@@ -116,3 +116,31 @@ def test_two_clones_racing_to_production_keep_distinct_backups(bare_world: World
     assert len(after) == 3
     assert {k: v for k, v in after.items() if k in first} == first  # nothing overwritten
     assert rev(pw.remote, "production") == rev(loser, "production")
+
+
+@pytest.fixture
+def deployed(pw: World) -> World:
+    """A hotfix pushed to production: the pre-push hook took a backup of what production was."""
+    commit_file(pw.work, "fix.txt", "fix\n", "Fix\n\nIncident: INC-7")
+    git(pw.work, "push", "-q", "origin", "production")
+    return pw
+
+
+@pytest.mark.parametrize("step", ["rollback:tagged", "rollback:pushed", "rollback:moved"])
+def test_a_rollback_killed_between_steps_loses_nothing_and_completes_when_run_again(deployed: World,
+                                                                                    step: str) -> None:
+    work, remote = deployed.work, deployed.remote
+    tip, target = rev(work, "production"), rev(work, "production~1")
+    killed = hotfix_hooks(work, "rollback", "--yes", env={"HOTFIX_HOOKS_TEST_KILL": step})
+    assert killed.returncode == -9
+    # Each branch is at its old or its new tip, and the tip that leaves production is tagged before it leaves.
+    assert rev(remote, "production") in (tip, target)
+    assert rev(work, "production") in (tip, target)
+    assert git(work, "tag", "--points-at", tip, "-l", "rolled-back/*").stdout.strip()
+    if step != "rollback:moved":  # the local branch had not moved yet: the same rollback is run again
+        again = hotfix_hooks(work, "rollback", "--yes")
+        assert again.returncode == 0, again.stderr
+    assert (rev(remote, "production"), rev(work, "production")) == (target, target)
+    assert git(work, "status", "--porcelain").stdout == ""
+    # On the remote the dropped tip stays tagged too (at least by the backup the rollback's own push took).
+    assert git(remote, "tag", "--points-at", tip).stdout.strip()
