@@ -219,3 +219,12 @@ def test_hook_refuses_an_unknown_hook_type(bare_world: World) -> None:
     proc = hotfix_hooks(bare_world.remote, "hook", "pre-commit-everything")
     assert proc.returncode == 2
     assert "Invalid value for 'TYPE'" in proc.stderr
+
+
+def test_the_installed_server_hook_enforces_the_same_rules(bare_world: World) -> None:
+    proc = hotfix_hooks(bare_world.remote, "install", "--hook", "pre-receive", "--hook", "update")
+    assert (proc.returncode, proc.stdout) == (0, "pre-receive: installed\nupdate: installed\n")
+    git(bare_world.work, "switch", "-q", "production")
+    bad = commit_file(bare_world.work, "b.txt", "b\n", "Quick tweak")
+    proc = git(bare_world.work, "push", "--no-verify", "origin", "production", check=False)
+    assert (proc.returncode, remote_lines(proc.stderr)) == (1, [missing_line(bad, "Quick tweak")])
