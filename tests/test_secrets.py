@@ -8,7 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from hotfix_lib import hookmain, redact
+import pygit2
+
+from hotfix_lib import hookmain, incident_store, redact
+from hotfix_lib.incident import Incident
 from tests.conftest import World
 from tests.gitutil import ROOT, commit_file, git, hotfix_hooks, rev
 
@@ -95,3 +98,21 @@ def test_the_crash_log_holds_no_credential(repo: Path, monkeypatch: pytest.Monke
     assert "https://git.example.com/team/app.git" in log
     assert "RuntimeError: could not reach https://git.example.com/team/app.git?access_token=REDACTED&ref=x" in log
     assert SECRET not in log
+
+
+def test_the_incident_record_never_stores_a_credential(repo: Path) -> None:
+    r = pygit2.Repository(str(repo))
+    incident_store.create(r, Incident(
+        id="INC-1", severity=1, commander="Ana", description=f"login down, see {TOKEN_URL}", ticket=SECRET_URL,
+        base="production", branch="hotfix/INC-1-login-down", started_at="2026-12-04T03:00:00Z",
+    ))
+    incident_store.append_event(r, "INC-1", "deploy", {"remote": SECRET_URL, "urls": [TOKEN_URL], "n": 1})
+    stored = git(repo, "show", "refs/hotfix-hooks/incidents/INC-1:incident.json").stdout
+    assert SECRET not in stored
+    loaded = incident_store.load(r, "INC-1")
+    assert loaded is not None
+    assert loaded.ticket == "https://git.example.com/team/app.git"
+    assert loaded.description == "login down, see https://git.example.com/team/app.git?access_token=REDACTED&ref=x"
+    assert dict(loaded.events[0].data) == {"remote": "https://git.example.com/team/app.git",
+                                           "urls": ["https://git.example.com/team/app.git?access_token=REDACTED&ref=x"],
+                                           "n": 1}
