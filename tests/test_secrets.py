@@ -6,9 +6,8 @@ import re
 import sys
 from pathlib import Path
 
-import pytest
-
 import pygit2
+import pytest
 
 from hotfix_lib import hookmain, incident_store, redact
 from hotfix_lib.incident import Incident
