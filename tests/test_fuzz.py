@@ -92,3 +92,19 @@ def test_redaction_drops_userinfo_and_tokens(user: str, password: str, host: str
     assert redact.url(given_url) == f"https://{host}.example/x.git?access_token=REDACTED"
     shown = f"https://{host}.example/x.git?access_token=REDACTED"
     assert redact.text(f"fatal: '{given_url}' failed") == f"fatal: '{shown}' failed"
+
+
+BRANCHY = st.one_of(st.text(max_size=60), st.from_regex(r"(?i)hot-?fix[/_-]?[a-z]{0,4}-?[0-9]{0,4}[-/_a-z0-9]{0,20}",
+                                                        fullmatch=True))
+
+
+@FAST
+@given(BRANCHY)
+def test_branch_naming_rules(branch: str) -> None:
+    settings_ = config.Config()
+    error = naming.misnamed_error(branch, settings_.branch_prefix, settings_.incident_pattern)
+    if error is not None:
+        assert "\n" not in str(error)
+    suggestion = naming.suggest_name(branch, settings_.branch_prefix, settings_.incident_pattern)
+    if suggestion is not None:
+        assert naming.incident_of_branch(suggestion, settings_.branch_prefix, settings_.incident_pattern)
