@@ -68,6 +68,9 @@ def check(repo: pygit2.Repository, config: config_mod.Config, updates: list[RefU
             ancestry = _descends(repo, update.new, update.old)
         rewind = (update.old, update.new) if _keeps_both_ends(repo, config, update) else None
         found += push_rules.refusals(update, production, config, old_is_ancestor=ancestry, allowed_rewind=rewind)
+        tag = push_rules.tag_refusal(update, config)
+        if tag is not None:
+            found.append(tag)
         if config.require_incident_trailer and push_rules.touches(update, production):
             found += _without_incident(repo, config, update, production)
     return found

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from hotfix_lib import naming, trailers
+from hotfix_lib import naming, tag_names, trailers
 from hotfix_lib.config import Config
 from hotfix_lib.errors import HotfixError
 
@@ -100,4 +100,22 @@ def missing_incident(commit: str, subject: str, production: str) -> HotfixError:
         "without an 'Incident:' trailer",
         "reword it with `git rebase -i` to add a line such as 'Incident: INC-123' at the end of the message "
         "(or commit on a branch made by `hotfix-hooks start`), then push again",
+    )
+
+
+# The tags that keep production recoverable; on a server nobody may move or delete them.
+KEEPING_TAGS = ("backup", "rolled_back", "rollback")
+
+
+def tag_refusal(update: RefUpdate, config: Config) -> HotfixError | None:
+    """Refuse moving or deleting a backup/rollback tag; creating one is what pre-push and rollback do."""
+    if not update.ref.startswith("refs/tags/") or update.creates:
+        return None
+    name = update.ref.removeprefix("refs/tags/")
+    if not any(tag_names.glob_of(config.tags[kind]).fullmatch(name) for kind in KEEPING_TAGS):
+        return None
+    verb = "delete" if update.deletes else "move"
+    return HotfixError(
+        f"refusing to {verb} the tag '{name}': it keeps an earlier state of production reachable",
+        "push it under a new name instead (tags that keep production recoverable are never rewritten)",
     )

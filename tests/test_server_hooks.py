@@ -228,3 +228,26 @@ def test_the_installed_server_hook_enforces_the_same_rules(bare_world: World) ->
     bad = commit_file(bare_world.work, "b.txt", "b\n", "Quick tweak")
     proc = git(bare_world.work, "push", "--no-verify", "origin", "production", check=False)
     assert (proc.returncode, remote_lines(proc.stderr)) == (1, [missing_line(bad, "Quick tweak")])
+
+
+@pytest.mark.parametrize("how", ["delete", "move"])
+def test_backup_tags_on_the_server_can_be_neither_deleted_nor_moved(sw: World, how: str) -> None:
+    name = "backup/pre-hotfix-20261204-031500"
+    git(sw.work, "tag", "-a", "-m", "backup", name, "HEAD~1")
+    git(sw.work, "push", "-q", "--no-verify", "origin", name)
+    before = rev(sw.remote, f"refs/tags/{name}")
+    if how == "delete":
+        proc = git(sw.work, "push", "--no-verify", "origin", f":refs/tags/{name}", check=False)
+    else:
+        git(sw.work, "tag", "-f", "-a", "-m", "moved", name, "HEAD")
+        proc = git(sw.work, "push", "--no-verify", "--force", "origin", f"refs/tags/{name}", check=False)
+    assert proc.returncode == 1
+    assert remote_lines(proc.stderr) == [
+        f"{PREFIX}refusing to {how} the tag '{name}': it keeps an earlier state of production reachable. "
+        "To fix: push it under a new name instead (tags that keep production recoverable are never rewritten)"
+    ]
+    assert rev(sw.remote, f"refs/tags/{name}") == before
+    other = "release-1"
+    git(sw.work, "tag", other)
+    git(sw.work, "push", "-q", "--no-verify", "origin", other)
+    assert git(sw.work, "push", "--no-verify", "origin", f":refs/tags/{other}", check=False).returncode == 0
