@@ -104,9 +104,9 @@ post-*)
     if [ -x "$legacy" ]; then
         "$legacy" "$@" || exit
     fi
-    if [ "$hook" = prepare-commit-msg ]; then
-        commit_might_be_mine || exit 0
-    fi
+    case $hook in
+    prepare-commit-msg | commit-msg) commit_might_be_mine || exit 0 ;;
+    esac
     have_python || exit 1
     exec "$py" -m hotfix_lib.hooks "$hook" "$@"
     ;;

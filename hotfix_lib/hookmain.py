@@ -21,6 +21,7 @@ from hotfix_lib.errors import HotfixError
 # hook type -> module in hotfix_lib that defines `run(args: list[str]) -> int`
 HOOKS: dict[str, str] = {
     "prepare-commit-msg": "hook_prepare_commit_msg",
+    "commit-msg": "hook_commit_msg",
     "pre-push": "hook_pre_push",
     "post-merge": "hook_post_merge",
     "post-commit": "hook_post_commit",
@@ -34,7 +35,6 @@ LOG_NAME = "hotfix-hooks.log"
 def run(hook_type: str, args: Sequence[str]) -> int:
     post = hook_type.startswith("post-")
     try:
-        # Inside the policy: a hook module that fails to import (a broken install) is an internal error too.
         module = importlib.import_module(f"hotfix_lib.{HOOKS[hook_type]}")
         code: int = module.run(list(args))
         return 0 if post else code

@@ -22,7 +22,7 @@ from hotfix_lib.gitrepo import common_dir
 if TYPE_CHECKING:
     import pygit2
 
-DEFAULT_HOOKS = ("prepare-commit-msg", "pre-push", "post-merge", "post-commit")
+DEFAULT_HOOKS = ("prepare-commit-msg", "commit-msg", "pre-push", "post-merge", "post-commit")
 # Server-side hooks are installed only on request (`--hook pre-receive` in the remote's repository).
 HOOK_TYPES = (*DEFAULT_HOOKS, "pre-receive", "update")
 MARKER = b"# hotfix-hooks: managed hook"

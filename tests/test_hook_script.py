@@ -97,7 +97,7 @@ def test_config_file_naming_the_branch_or_renaming_branches_goes_to_python(world
 
 def test_post_hooks_never_fail_the_commit_when_the_interpreter_is_gone(world: World) -> None:
     git(world.work, "switch", "-q", "-c", "hotfix/INC-7-cache")
-    hotfix_hooks(world.work, "uninstall", "--hook", "prepare-commit-msg", check=True)
+    hotfix_hooks(world.work, "uninstall", "--hook", "prepare-commit-msg", "--hook", "commit-msg", check=True)
     bake_interpreter(world.work / ".git" / "hooks", MISSING)
     proc = git(world.work, "commit", "-q", "--allow-empty", "-m", "Fix cache")
     assert (proc.returncode, proc.stderr) == (0, missing_line("post-commit"))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from tests.gitutil import commit_file, git, hotfix_hooks
 
-DEFAULT = ["prepare-commit-msg", "pre-push", "post-merge", "post-commit"]
+DEFAULT = ["prepare-commit-msg", "commit-msg", "pre-push", "post-merge", "post-commit"]
 MARKER = "# hotfix-hooks: managed hook"
 
 
@@ -105,7 +105,7 @@ def test_dry_run_changes_nothing(repo: Path) -> None:
     foreign.chmod(0o755)
     result = hotfix_hooks(repo, "install", "--dry-run")
     assert result.stdout == lines(
-        ("prepare-commit-msg", "would install"), ("pre-push", "would chain"),
+        ("prepare-commit-msg", "would install"), ("commit-msg", "would install"), ("pre-push", "would chain"),
         ("post-merge", "would install"), ("post-commit", "would install"),
     )
     assert sorted(p.name for p in hooks.iterdir()) == ["pre-push"]
@@ -130,7 +130,7 @@ def test_uninstall_restores_a_foreign_hook_byte_for_byte_with_its_mode(repo: Pat
 
     result = hotfix_hooks(repo, "install")
     assert result.stdout == lines(
-        ("prepare-commit-msg", "installed"), ("pre-push", "chained"),
+        ("prepare-commit-msg", "installed"), ("commit-msg", "installed"), ("pre-push", "chained"),
         ("post-merge", "chained"), ("post-commit", "installed"),
     )
     assert (hooks / "pre-push.hotfix-hooks-legacy").read_bytes() == content

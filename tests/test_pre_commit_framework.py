@@ -99,5 +99,6 @@ def test_the_manifest_is_valid_and_every_entry_reaches_a_hook() -> None:
         program, hook_type = entry["entry"].split()
         assert (program, hook_type in HOOKS) == ("hotfix-hooks-hook", True), entry["id"]
         post = all(stage.startswith("post-") for stage in entry["stages"])
-        assert entry["pass_filenames"] == (entry["stages"] == ["prepare-commit-msg"]), entry["id"]
+        message_stage = entry["stages"] in (["prepare-commit-msg"], ["commit-msg"])
+        assert entry["pass_filenames"] == message_stage, entry["id"]
         assert entry["always_run"] or not post, entry["id"]
