@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import World
-from tests.gitutil import commit_file, git, hotfix_hooks, rev
+from tests.gitutil import commit_file, git, hotfix_hooks, rev, tree_state
 
 
 @pytest.fixture
@@ -225,3 +225,138 @@ def test_a_shallow_clone_pushing_production_is_judged_not_crashed(bare_world: Wo
     assert "Traceback" not in proc.stderr
     assert proc.returncode == 0, proc.stderr
     assert rev(bare_world.remote, "production") == rev(shallow, "production")
+
+
+
+def start_args(**overrides: str | None) -> list[str]:
+    values: dict[str, str | None] = {"id": "INC-42", "--severity": "1", "--commander": "Ana",
+                                     "--description": "login down", "--ticket": None}
+    values.update(overrides)
+    args = ["start", str(values.pop("id")), "--no-fetch"]
+    for flag, value in values.items():
+        if value is not None:
+            args += [flag, value]
+    return args
+
+
+@pytest.mark.parametrize(
+    ("overrides", "word"),
+    [
+        pytest.param({"id": "INC/42"}, "INC/42", id="id-slash"),
+        pytest.param({"id": "INC-..-1"}, "INC-..-1", id="id-dotdot"),
+        pytest.param({"id": "INC 42"}, "INC 42", id="id-space"),
+        pytest.param({"id": "INC-1;rm -rf ~"}, "INC-1;rm -rf ~", id="id-semicolon"),
+        pytest.param({"id": "$(touch PWNED)"}, "$(touch PWNED)", id="id-command-substitution"),
+        pytest.param({"id": "INC-1\nIncident: OPS-2"}, "invalid incident ID", id="id-newline"),
+        pytest.param({"id": "INC-١٢"}, "invalid incident ID", id="id-non-ascii"),
+        pytest.param({"id": "INC-" + "1" * 1000}, "invalid incident ID", id="id-1000-chars"),
+        pytest.param({"id": ""}, "incident ID", id="id-empty"),
+        pytest.param({"--commander": "Ana\nIncident: OPS-9"}, "commander", id="commander-newline"),
+        pytest.param({"--commander": "   "}, "commander", id="commander-blank"),
+        pytest.param({"--ticket": "ftp://tickets.example.com/1"}, "ticket", id="ticket-ftp"),
+        pytest.param({"--ticket": "javascript:alert(1)"}, "ticket", id="ticket-javascript"),
+        pytest.param({"--ticket": "https://user:tok@tickets.example.com/1"}, "ticket", id="ticket-credentials"),
+        pytest.param({"--severity": "7"}, "severity", id="severity-out-of-range"),
+    ],
+)
+def test_start_refuses_hostile_values_with_one_line(bare_world: World, overrides: dict[str, str], word: str) -> None:
+    world = bare_world
+    before, state = snapshot(world.work), tree_state(world.work)
+    proc = hotfix_hooks(world.work, *start_args(**overrides))
+    assert "Traceback" not in proc.stderr
+    assert proc.returncode != 0
+    (line,) = proc.stderr.splitlines()
+    assert line.startswith("hotfix-hooks: ")
+    assert word in line
+    assert "tok@" not in line
+    assert (snapshot(world.work), tree_state(world.work)) == (before, state)
+    assert not (world.work / "PWNED").exists()
+
+
+@pytest.mark.parametrize(
+    "description",
+    [
+        pytest.param("it's \"broken\"", id="quotes"),
+        pytest.param("`rm -rf /` $(touch PWNED) ..~:@{^", id="backticks-and-ref-specials"),
+        pytest.param("login 🔥 down 🚒", id="emoji"),
+        pytest.param("خطأ في تسجيل الدخول", id="rtl"),
+        pytest.param("?!... ---", id="only-punctuation"),
+        pytest.param("word " * 2000, id="10000-chars"),
+    ],
+)
+def test_start_turns_any_description_into_a_valid_branch(bare_world: World, description: str) -> None:
+    world = bare_world
+    proc = hotfix_hooks(world.work, *start_args(**{"--description": description}))
+    assert proc.returncode == 0, proc.stderr
+    branch = git(world.work, "symbolic-ref", "--short", "HEAD").stdout.strip()
+    assert branch.startswith("hotfix/INC-42")
+    assert len(branch) <= len("hotfix/INC-42-") + 48
+    assert git(world.work, "check-ref-format", "--branch", branch).returncode == 0
+    assert not (world.work / "PWNED").exists()
+
+
+def test_a_ticket_url_with_a_token_is_stored_and_stamped_without_it(bare_world: World) -> None:
+    work = bare_world.work
+    hotfix_hooks(work, "install", check=True)
+    proc = hotfix_hooks(work, *start_args(**{"--ticket": "https://tickets.example.com/1?access_token=s3cret"}))
+    assert proc.returncode == 0, proc.stderr
+    record = git(work, "show", "refs/hotfix-hooks/incidents/INC-42:incident.json").stdout
+    assert '"ticket": "https://tickets.example.com/1?access_token=REDACTED"' in record
+    commit_file(work, "fix.txt", "fix\n", "Fix the login")
+    assert "Ticket: https://tickets.example.com/1?access_token=REDACTED" in git(work, "log", "-1", "--format=%B").stdout
+    assert "s3cret" not in git(work, "log", "-1", "--format=%B").stdout + proc.stdout
+
+
+@pytest.fixture
+def hotfix_branch(bare_world: World) -> Path:
+    """A clone with every client hook installed, on the branch `start` made for INC-42."""
+    hotfix_hooks(bare_world.work, "install", check=True)
+    hotfix_hooks(bare_world.work, *start_args(), check=True)
+    return bare_world.work
+
+
+def run_hook(work: Path, hook: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """The installed hook script itself, as git runs it."""
+    return subprocess.run(["sh", str(work / ".git" / "hooks" / hook), *args], cwd=work, capture_output=True,
+                          text=True, check=False)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        pytest.param(b"", id="empty"),
+        pytest.param(b"Fix\x00\x01\xff binary\n", id="binary"),
+        pytest.param(b"Fix caf\xe9 latin-1\n\nbody \xe9\n", id="non-utf8"),
+        pytest.param(b"Fix crlf\r\n\r\nbody line\r\n", id="crlf"),
+        pytest.param(b"Fix big\n\n" + b"x" * 99 + b"\n" * 1 + (b"y" * 99 + b"\n") * 50_000, id="5MB"),
+    ],
+)
+def test_odd_message_files_keep_their_bytes_and_get_the_trailers_once(hotfix_branch: Path, content: bytes) -> None:
+    message = hotfix_branch.parent / "message"
+    message.write_bytes(content)
+    for _ in range(2):  # a retried commit runs the hook again
+        proc = run_hook(hotfix_branch, "prepare-commit-msg", str(message), "message")
+        assert (proc.returncode, proc.stderr) == (0, "")
+    result = message.read_bytes()
+    if not content:  # an empty message stays empty so that git still aborts the commit
+        assert result == b""
+        return
+    newline = b"\r\n" if b"\r\n" in content else b"\n"
+    assert result.startswith(content.rstrip(b"\r\n"))
+    assert result.endswith(newline.join([b"Incident: INC-42", b"Severity: 1 (CRITICAL)", b"Commander: Ana"]) + newline)
+    assert result.count(b"Incident: INC-42") == 1
+
+
+def test_a_message_file_that_is_not_a_file_fails_closed_and_is_left_alone(hotfix_branch: Path) -> None:
+    message = hotfix_branch.parent / "message"
+    message.mkdir()
+    proc = run_hook(hotfix_branch, "prepare-commit-msg", str(message), "message")
+    log = hotfix_branch / ".git" / "hotfix-hooks.log"
+    assert proc.returncode == 1
+    assert proc.stderr.splitlines() == [
+        f"hotfix-hooks (prepare-commit-msg): internal error, refusing to guess (nothing was changed); see {log}. "
+        "To bypass: set `fail_open: true` in .hotfix-hooks.yaml or HOTFIX_HOOKS_FAIL_OPEN=1"
+    ]
+    assert message.is_dir()
+    assert list(message.iterdir()) == []
+    assert "IsADirectoryError" in log.read_text()

@@ -144,3 +144,41 @@ def test_a_rollback_killed_between_steps_loses_nothing_and_completes_when_run_ag
     assert git(work, "status", "--porcelain").stdout == ""
     # On the remote the dropped tip stays tagged too (at least by the backup the rollback's own push took).
     assert git(remote, "tag", "--points-at", tip).stdout.strip()
+
+
+START = ["start", "INC-42", "--severity", "1", "--commander", "Ana", "--description", "login down", "--no-fetch"]
+
+
+def test_a_start_killed_after_recording_the_incident_completes_when_run_again(bare_world: World) -> None:
+    work = bare_world.work
+    hotfix_hooks(work, "install", check=True)
+    killed = hotfix_hooks(work, *START, env={"HOTFIX_HOOKS_TEST_KILL": "start:recorded"})
+    assert killed.returncode == -9
+    assert rev(work, "refs/hotfix-hooks/incidents/INC-42")  # the record is there, the branch is not
+    assert git(work, "symbolic-ref", "--short", "HEAD").stdout.strip() == "main"
+    again = hotfix_hooks(work, *START)
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.startswith("Incident INC-42 resumed: CRITICAL")
+    assert git(work, "symbolic-ref", "--short", "HEAD").stdout.strip() == "hotfix/INC-42-login-down"
+    assert git(work, "rev-list", "--count", "refs/hotfix-hooks/incidents/INC-42").stdout.strip() == "2"
+
+
+def test_a_damaged_incident_record_refuses_the_commit_and_leaves_the_message_alone(bare_world: World) -> None:
+    work = bare_world.work
+    hotfix_hooks(work, "install", check=True)
+    hotfix_hooks(work, *START, check=True)
+    blob = git(work, "hash-object", "-w", "--stdin", input="not json{").stdout.strip()
+    tree = git(work, "mktree", input=f"100644 blob {blob}\tincident.json\n").stdout.strip()
+    damaged = git(work, "commit-tree", "-m", "x", tree).stdout.strip()
+    git(work, "update-ref", "refs/hotfix-hooks/incidents/INC-42", damaged)
+    message = work.parent / "message"
+    message.write_bytes(b"Fix it\n\nSigned-off-by: Ana <ana@example.com>\n")
+    head = rev(work, "HEAD")
+    proc = git(work, "commit", "--allow-empty", "-F", str(message), check=False)
+    assert proc.returncode == 1
+    assert proc.stderr.splitlines() == [
+        "hotfix-hooks (prepare-commit-msg): the incident record refs/hotfix-hooks/incidents/INC-42 is damaged "
+        "(JSONDecodeError: Expecting value: line 1 column 1 (char 0))"
+    ]
+    assert message.read_bytes() == b"Fix it\n\nSigned-off-by: Ana <ana@example.com>\n"
+    assert rev(work, "HEAD") == head
