@@ -108,3 +108,23 @@ def test_branch_naming_rules(branch: str) -> None:
     suggestion = naming.suggest_name(branch, settings_.branch_prefix, settings_.incident_pattern)
     if suggestion is not None:
         assert naming.incident_of_branch(suggestion, settings_.branch_prefix, settings_.incident_pattern)
+
+
+RAW_MESSAGES = st.one_of(
+    st.binary(max_size=400),
+    st.lists(MESSAGE_PARTS, max_size=12).map(lambda parts: "\n".join(parts).encode("utf-8", "surrogateescape")),
+    st.lists(MESSAGE_PARTS, max_size=12).map(lambda parts: "\r\n".join(parts).encode("utf-8", "surrogateescape")),
+)
+STAMP = [("Incident", "INC-1"), ("Severity", "1 (CRITICAL)"), ("Commander", "Ana")]
+
+
+@FAST
+@given(RAW_MESSAGES, st.sampled_from([None, "#", ";", "auto"]))
+def test_stamping_arbitrary_message_bytes(raw: bytes, configured: str | None) -> None:
+    comment = trailers.resolve_comment(configured, raw)
+    if not trailers.has_content(raw, comment):
+        return
+    once = trailers.add(raw, STAMP, comment)
+    assert trailers.add(once, STAMP, comment) == once
+    assert "INC-1" in trailers.incident_ids(once, comment)
+    trailers.ensure_subject_prefix(once, "hotfix(INC-1): ", comment)
