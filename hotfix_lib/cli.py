@@ -58,9 +58,9 @@ def cli() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     try:
-        # Without standalone mode click hands back `ctx.exit(code)` as the return value instead of exiting.
-        result = cli.main(args=list(argv) if argv is not None else None, prog_name="hotfix-hooks",
-                          standalone_mode=False)
+        # Without standalone mode click returns ctx.exit()'s code instead of raising it.
+        code = cli.main(args=list(argv) if argv is not None else None, prog_name="hotfix-hooks",
+                        standalone_mode=False)
     except HotfixError as e:
         click.echo(f"hotfix-hooks: {e}", err=True)
         return 1
@@ -75,7 +75,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         click.echo("hotfix-hooks: interrupted", err=True)
         return 130
-    return result if isinstance(result, int) else 0
+    return code if isinstance(code, int) else 0
 
 
 if __name__ == "__main__":
