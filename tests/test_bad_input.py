@@ -257,6 +257,8 @@ def start_args(**overrides: str | None) -> list[str]:
         pytest.param({"--ticket": "javascript:alert(1)"}, "ticket", id="ticket-javascript"),
         pytest.param({"--ticket": "https://user:tok@tickets.example.com/1"}, "ticket", id="ticket-credentials"),
         pytest.param({"--severity": "7"}, "severity", id="severity-out-of-range"),
+        pytest.param({"--base": "nope"}, "the base branch nope does not exist", id="missing-production"),
+        pytest.param({"--base": "production..main"}, "production..main", id="base-range"),
     ],
 )
 def test_start_refuses_hostile_values_with_one_line(bare_world: World, overrides: dict[str, str], word: str) -> None:
