@@ -96,7 +96,10 @@ def branch_exists(repo: pygit2.Repository, name: str) -> bool:
 def production_branch(repo: pygit2.Repository, config: Config) -> str:
     if config.production_branch:
         return config.production_branch
-    return "production" if branch_exists(repo, "production") else config.main_branch
+    # A fresh clone has `production` only as a remote-tracking branch; it is production all the same.
+    if branch_exists(repo, "production") or f"refs/remotes/{config.remote}/production" in repo.references:
+        return "production"
+    return config.main_branch
 
 
 def has_local_changes(repo: pygit2.Repository) -> bool:

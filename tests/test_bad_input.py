@@ -362,3 +362,14 @@ def test_a_message_file_that_is_not_a_file_fails_closed_and_is_left_alone(hotfix
     assert message.is_dir()
     assert list(message.iterdir()) == []
     assert "IsADirectoryError" in log.read_text()
+
+
+def test_start_in_a_fresh_clone_branches_from_production_not_main(bare_world: World) -> None:
+    git(bare_world.work, "switch", "-q", "main")
+    commit_file(bare_world.work, "feature.txt", "unreleased\n", "Unreleased feature")
+    git(bare_world.work, "push", "-q", "origin", "main")
+    fresh = bare_world.clone("fresh")  # only `main` is a local branch here
+    proc = hotfix_hooks(fresh, *start_args())
+    assert proc.returncode == 0, proc.stderr
+    assert "Branch hotfix/INC-42-login-down from production is checked out" in proc.stdout
+    assert rev(fresh, "HEAD") == rev(bare_world.remote, "production")
