@@ -62,7 +62,7 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 
 def probe(url: str, round_no: int, timeout: float) -> Check:
     shown = redact.url(url)
-    request = _request(url)
+    req = request(url)
     opener = urllib.request.build_opener(_NoRedirect())
     started = time.monotonic()
 
@@ -71,7 +71,7 @@ def probe(url: str, round_no: int, timeout: float) -> Check:
         return Check(shown, round_no, status, latency, False, redact.text(reason))
 
     try:
-        with opener.open(request, timeout=timeout) as response:
+        with opener.open(req, timeout=timeout) as response:
             status = response.status
             reason = f"HTTP {status} {response.reason}".rstrip()
     except urllib.error.HTTPError as e:
@@ -87,15 +87,19 @@ def probe(url: str, round_no: int, timeout: float) -> Check:
     return Check(shown, round_no, status, _ms(started), True, reason)
 
 
-def _request(url: str) -> urllib.request.Request:
+def request(url: str, method: str = "GET", body: bytes | None = None,
+            content_type: str | None = None) -> urllib.request.Request:
+    """A request whose URL carries no credentials: user:password@ becomes a basic-auth header."""
     parts = urllib.parse.urlsplit(url)
     headers = {"User-Agent": USER_AGENT}
+    if content_type:
+        headers["Content-Type"] = content_type
     if parts.username is not None or parts.password is not None:
         user = urllib.parse.unquote(parts.username or "")
         password = urllib.parse.unquote(parts.password or "")
         headers["Authorization"] = "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
         parts = parts._replace(netloc=parts.netloc.rpartition("@")[2])
-    return urllib.request.Request(urllib.parse.urlunsplit(parts), headers=headers, method="GET")
+    return urllib.request.Request(urllib.parse.urlunsplit(parts), data=body, headers=headers, method=method)
 
 
 def _reason(error: object, timeout: float) -> str:

@@ -56,9 +56,44 @@ def main() -> int:
         run(work, "git", "remote", "add", "origin", str(remote))
         run(work, "git", "push", "-q", "-u", "origin", "main", "production")
 
-        step("Install the hooks")
+        step("Install the hooks (git hooks in .git/hooks, chaining any that were there)")
         hh(work, "install")
-        hh(work, "config")
+
+        step("The hooks guard production: a direct commit and a misnamed hotfix branch are refused")
+        run(work, "git", "switch", "-q", "production")
+        (work / "app.py").write_text("def login():\n    return True  # quick fix\n")
+        run(work, "git", "commit", "-qam", "Quick fix on production", ok=(1,))
+        run(work, "git", "checkout", "-q", "--", "app.py")
+        run(work, "git", "switch", "-q", "-c", "hotfix-login")
+        run(work, "git", "commit", "-q", "--allow-empty", "-m", "Fix", ok=(1,))
+        run(work, "git", "switch", "-q", "main")
+        run(work, "git", "branch", "-q", "-D", "hotfix-login")
+
+        step("Declare the incident: hotfix-hooks start")
+        hh(work, "start", "INC-101", "--severity", "1", "--commander", "Ana Lima", "--description",
+           "Login accepts any password", "--ticket", "https://tracker.example/INC-101", "--push")
+
+        step("Two commits on the hotfix branch: the incident trailers are added by the hooks")
+        (work / "app.py").write_text("def login(user, password):\n    return check_password(user, password)\n")
+        run(work, "git", "commit", "-qam", "Check the password again")
+        (work / "test_app.py").write_text("def test_login_rejects_bad_password():\n    assert True\n")
+        run(work, "git", "add", "test_app.py")
+        run(work, "git", "commit", "-qm", "Add a regression test")
+        run(work, "git", "log", "-2", "--format=--- %h %s%n%(trailers)")
+
+        step("Finish: merge into production, backup + deploy tags, backport onto main, archive, resolve")
+        hh(work, "finish", "--push", "--yes")
+        run(work, "git", "tag", "-n1")
+        run(work, "git", "log", "--format=%h %s", "-3", "main")
+        run(work, "git", "log", "-1", "--format=%B", "main")
+        run(work, "git", "branch", "-a")
+        hh(work, "status", "--all")
+
+        step("The incident report, written from git and the incident record")
+        hh(work, "report", "INC-101")
+
+        step("If the fix made things worse: the rollback plan (dry run)")
+        hh(work, "rollback", "--dry-run")
         print(f"\ndemo finished in {tmp}" if keep else "\ndemo finished")
         return 0
     finally:

@@ -43,3 +43,7 @@ def start(
     click.echo(production_history.summary(ctx.repo, ctx.config))
     click.echo("Next: commit the fix here (every commit gets the incident trailers), then "
                f"`hotfix-hooks finish{' --push' if push else ''}`")
+    if not started.resumed:
+        from hotfix_lib import announce
+
+        announce.post_if_configured(ctx, record.id, "declared")
