@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from hotfix_lib import incident as incident_mod
-from hotfix_lib import incident_store, naming, tag_names, tagging, trailers
+from hotfix_lib import incident_store, naming, redact, tag_names, tagging, trailers
 from hotfix_lib.commands._common import Context
 from hotfix_lib.errors import HotfixError
 from hotfix_lib.gitrepo import current_branch, has_local_changes, operation_in_progress, run_git
@@ -143,8 +143,8 @@ def _sync_production(ctx: Context, production: str) -> None:
     proc = run_git(["fetch", "--quiet", remote, f"+{HEADS}{production}:refs/remotes/{remote}/{production}"],
                    ctx.root, check=False)
     if proc.returncode != 0:
-        raise HotfixError(f"could not fetch {production} from {remote}: "
-                          f"{proc.stderr.decode(errors='replace').strip().splitlines()[-1:]}",
+        detail = redact.text(proc.stderr.decode(errors="replace")).strip().splitlines()
+        raise HotfixError(f"could not fetch {production} from {remote}: {detail[-1] if detail else 'failed'}",
                           "check the network and run finish again")
     local = repo.references[HEADS + production]
     theirs = repo.references[f"refs/remotes/{remote}/{production}"].target

@@ -182,3 +182,24 @@ def test_a_damaged_incident_record_refuses_the_commit_and_leaves_the_message_alo
     ]
     assert message.read_bytes() == b"Fix it\n\nSigned-off-by: Ana <ana@example.com>\n"
     assert rev(work, "HEAD") == head
+
+
+@pytest.mark.parametrize("step", [1, 2, 3, 5])  # after the merge, the push, the deploy tag, the archive
+def test_a_finish_killed_between_steps_completes_when_run_again(world: World, step: int) -> None:
+    work = world.work
+    hotfix_hooks(work, *START, check=True)
+    fix = commit_file(work, "login.py", "fixed\n", "Fix login")
+    killed = hotfix_hooks(work, "finish", "--push", "--yes", env={"HOTFIX_HOOKS_TEST_KILL": f"finish:{step}"})
+    assert killed.returncode == -9, killed.stderr
+    # finish switched to production to merge: the re-run names the incident, as the refusal without it says
+    again = hotfix_hooks(work, "finish", "INC-42", "--push", "--yes")
+    assert again.returncode == 0, again.stderr
+    production = rev(world.remote, "production")
+    assert rev(world.remote, "production^2") == fix  # exactly one merge of the hotfix
+    assert rev(work, "production") == production
+    tags = git(world.remote, "tag", "-l").stdout.split()
+    assert len([t for t in tags if t.startswith("hotfix-deploy-")]) == 1
+    assert len([t for t in tags if t.startswith("backup/pre-hotfix-")]) >= 1
+    assert rev(world.remote, "refs/tags/archive/hotfix/INC-42-login-down^{commit}") == fix
+    assert git(world.remote, "branch", "--list", "hotfix/*").stdout == ""
+    assert '"status": "resolved"' in git(work, "show", "refs/hotfix-hooks/incidents/INC-42:incident.json").stdout

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import click
 
+from hotfix_lib import faultpoint
 from hotfix_lib import finish as finish_mod
 from hotfix_lib.commands._common import context, interactive
 from hotfix_lib.errors import HotfixError
@@ -28,8 +29,9 @@ def finish(incident_id: str | None, push: bool, dry_run: bool, yes: bool) -> Non
         for step in todo:
             click.echo(f"  {step.title}")
         click.confirm(f"Finish {record.id}?", abort=True)
-    for step in todo:
+    for number, step in enumerate(todo, start=1):
         click.echo(step.action())
+        faultpoint.reached(f"finish:{number}")
     from hotfix_lib import announce
 
     announce.post_if_configured(ctx, record.id, "resolved")
