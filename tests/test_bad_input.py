@@ -198,6 +198,26 @@ BARE = "hotfix-hooks: this is a bare repository; this command needs a work tree"
          "hotfix-hooks: there is no local branch 'release' to roll back. To fix: git fetch origin && "
          "git branch release origin/release"),
         ("missing-production", ["verify", "HEAD~1..HEAD"], None),
+        ("outside", ["start", "INC-1", "--severity", "1", "--commander", "A", "--description", "x"], NOT_A_REPO),
+        ("bare", ["start", "INC-1", "--severity", "1", "--commander", "A", "--description", "x"], BARE),
+        ("unborn", ["start", "INC-1", "--severity", "1", "--commander", "A", "--description", "x", "--no-fetch"],
+         "hotfix-hooks: the base branch main does not exist. To fix: pass --base BRANCH with an existing branch"),
+        ("sha256", ["start", "INC-1", "--severity", "1", "--commander", "A", "--description", "x"], SHA256),
+        ("reftable", ["start", "INC-1", "--severity", "1", "--commander", "A", "--description", "x"], REFTABLE),
+        ("missing-production", ["start", "INC-1", "--severity", "1", "--commander", "A", "--description", "x",
+                                "--no-fetch"],
+         "hotfix-hooks: the base branch release does not exist. To fix: pass --base BRANCH with an existing branch"),
+        ("outside", ["finish", "--yes"], NOT_A_REPO),
+        ("bare", ["finish", "--yes"], BARE),
+        ("unborn", ["finish", "--yes"], "hotfix-hooks: not on a hotfix branch (main). To fix: switch to the hotfix "
+                                        "branch, or pass the incident ID: hotfix-hooks finish INC-123"),
+        ("detached", ["finish", "--yes"], "hotfix-hooks: not on a hotfix branch (detached HEAD). To fix: switch to "
+                                          "the hotfix branch, or pass the incident ID: hotfix-hooks finish INC-123"),
+        ("sha256", ["status"], SHA256),
+        ("reftable", ["status"], REFTABLE),
+        ("bare", ["status"], BARE),
+        ("shallow", ["report", "INC-1"],
+         "hotfix-hooks: no incident INC-1 is recorded. To fix: hotfix-hooks status --all"),
     ],
 )
 def test_unusual_repositories_get_one_clear_line(tmp_path: Path, state: str, args: list[str],
