@@ -203,3 +203,21 @@ def test_a_finish_killed_between_steps_completes_when_run_again(world: World, st
     assert rev(world.remote, "refs/tags/archive/hotfix/INC-42-login-down^{commit}") == fix
     assert git(world.remote, "branch", "--list", "hotfix/*").stdout == ""
     assert '"status": "resolved"' in git(work, "show", "refs/hotfix-hooks/incidents/INC-42:incident.json").stdout
+
+
+def test_a_post_merge_hook_that_fails_never_changes_the_merge(world: World) -> None:
+    work = world.work
+    hotfix_hooks(work, *START, check=True)
+    fix = commit_file(work, "login.py", "fixed\n", "Fix login")
+    git(work, "switch", "-q", "production")
+    main_before = rev(work, "main")
+    # A real fault for whatever the hook does to main: git's lock on it is held (a crashed process left it).
+    (work / ".git" / "refs" / "heads" / "main.lock").write_text(main_before + "\n")
+    proc = git(work, "merge", "--no-ff", "-m", "Merge hotfix", "hotfix/INC-42-login-down", check=False)
+    assert proc.returncode == 0
+    assert rev(work, "production^2") == fix
+    assert rev(work, "main") == main_before
+    ours = [line for line in proc.stderr.splitlines() if line.startswith("hotfix-hooks")]
+    assert len(ours) <= 1
+    assert all(line.startswith("hotfix-hooks (post-merge): ") for line in ours)
+    assert "Traceback" not in proc.stderr
