@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 from pathlib import Path
@@ -13,6 +14,7 @@ from hotfix_lib import hookmain, incident_store, redact
 from hotfix_lib.incident import Incident
 from tests.conftest import World
 from tests.gitutil import ROOT, commit_file, git, hotfix_hooks, rev
+from tests.test_lifecycle import _Hook, webhook  # noqa: F401 (the fixture)
 
 SECRET_URL = "https://deployer:s3cret-tok@git.example.com/team/app.git"
 TOKEN_URL = "https://git.example.com/team/app.git?access_token=s3cret-tok&ref=x"
@@ -115,3 +117,16 @@ def test_the_incident_record_never_stores_a_credential(repo: Path) -> None:
     assert dict(loaded.events[0].data) == {"remote": "https://git.example.com/team/app.git",
                                            "urls": ["https://git.example.com/team/app.git?access_token=REDACTED&ref=x"],
                                            "n": 1}
+
+
+def test_announcements_redact_urls_people_paste_into_them(bare_world: World, webhook: str) -> None:  # noqa: F811
+    env = {"HOTFIX_HOOKS_WEBHOOK_URL": f"{webhook}/ok"}
+    hotfix_hooks(bare_world.work, "start", "INC-42", "--severity", "1", "--commander", "Ana", "--description",
+                 f"login down, see {TOKEN_URL}", "--no-fetch", env=env, check=True)
+    update = hotfix_hooks(bare_world.work, "announce", "update", "--message", f"logs at {SECRET_URL}", env=env,
+                          check=True)
+    texts = [json.loads(body)["text"] for body in _Hook.bodies]
+    assert len(texts) == 2
+    assert "Summary: login down, see https://git.example.com/team/app.git?access_token=REDACTED&ref=x" in texts[0]
+    assert texts[1].endswith("logs at https://git.example.com/team/app.git")
+    assert SECRET not in "".join(texts) + update.stdout + update.stderr
