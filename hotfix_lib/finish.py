@@ -62,6 +62,15 @@ def hotfix_tip(ctx: Context, record: incident_mod.Incident) -> str | None:
     return str(tag.peel().id) if tag is not None else None
 
 
+def ensure_local_production(ctx: Context) -> None:
+    """A fresh clone has production only as `<remote>/production`: make the local branch the merge goes into."""
+    production, remote = ctx.production, ctx.config.remote
+    tracking = ctx.repo.references.get(f"refs/remotes/{remote}/{production}")
+    if ctx.repo.references.get(HEADS + production) is None and tracking is not None:
+        ctx.repo.create_reference(HEADS + production, tracking.target, force=False,
+                                  message=f"hotfix-hooks finish: branch: Created from {remote}/{production}")
+
+
 def plan(ctx: Context, record: incident_mod.Incident, push: bool) -> list[Step]:
     repo, cfg, production = ctx.repo, ctx.config, ctx.production
     tip = hotfix_tip(ctx, record)
@@ -70,8 +79,10 @@ def plan(ctx: Context, record: incident_mod.Incident, push: bool) -> list[Step]:
                           f"git switch -c {record.branch} <commit>, then run finish again")
     prod_ref = repo.references.get(HEADS + production)
     if prod_ref is None:
-        raise HotfixError(f"the production branch {production} does not exist", "set production_branch in "
-                          ".hotfix-hooks.yaml, or create the branch")
+        tracking = f"{ctx.config.remote}/{production}"
+        fix = (f"git branch {production} {tracking}" if f"refs/remotes/{tracking}" in repo.references
+               else "set production_branch in .hotfix-hooks.yaml, or create the branch")
+        raise HotfixError(f"the production branch {production} does not exist", fix)
     prod_tip = str(prod_ref.peel().id)
     base = next((e.data.get("base_commit") for e in record.events if e.kind == "declared"), None)
     # merged: production contains the hotfix, and the hotfix is more than the commit it started from

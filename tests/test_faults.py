@@ -221,3 +221,18 @@ def test_a_post_merge_hook_that_fails_never_changes_the_merge(world: World) -> N
     assert len(ours) <= 1
     assert all(line.startswith("hotfix-hooks (post-merge): ") for line in ours)
     assert "Traceback" not in proc.stderr
+
+
+def test_finish_in_a_fresh_clone_merges_into_production(bare_world: World) -> None:
+    fresh = bare_world.clone("fresh")  # `production` exists here only as origin/production
+    hotfix_hooks(fresh, "install", check=True)
+    hotfix_hooks(fresh, *START, check=True)
+    fix = commit_file(fresh, "login.py", "fixed\n", "Fix login")
+    production_before = rev(bare_world.remote, "production")
+    dry = hotfix_hooks(fresh, "finish", "--dry-run")
+    assert (dry.returncode, dry.stderr) == (1, "hotfix-hooks: the production branch production does not exist. "
+                                               "To fix: git branch production origin/production\n")
+    proc = hotfix_hooks(fresh, "finish", "--push", "--yes")
+    assert proc.returncode == 0, proc.stderr
+    assert rev(bare_world.remote, "production^2") == fix
+    assert rev(bare_world.remote, "production^1") == production_before

@@ -17,6 +17,8 @@ def finish(incident_id: str | None, push: bool, dry_run: bool, yes: bool) -> Non
     """Merge the hotfix into production, ship it, archive the branch and resolve the incident."""
     ctx = context()
     record = finish_mod.resolve(ctx, incident_id)
+    if not dry_run:
+        finish_mod.ensure_local_production(ctx)
     steps = finish_mod.plan(ctx, record, push)
     if dry_run:
         for step in steps:
