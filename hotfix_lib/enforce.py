@@ -63,10 +63,11 @@ def check(repo: pygit2.Repository, config: config_mod.Config, updates: list[RefU
     production = production_of(repo, config, config.remote)
     found: list[HotfixError] = []
     for update in updates:
-        ancestry = None
+        ancestry = rewind = None
         if push_rules.needs_ancestry(update, production):
             ancestry = _descends(repo, update.new, update.old)
-        rewind = (update.old, update.new) if _keeps_both_ends(repo, config, update) else None
+            if ancestry is False and _keeps_both_ends(repo, config, update):
+                rewind = (update.old, update.new)
         found += push_rules.refusals(update, production, config, old_is_ancestor=ancestry, allowed_rewind=rewind)
         tag = push_rules.tag_refusal(update, config)
         if tag is not None:
@@ -88,8 +89,6 @@ def _keeps_both_ends(repo: pygit2.Repository, config: config_mod.Config, update:
     `hotfix-hooks rollback` pushes exactly this (its pre-push has tagged the old tip on the server first), and
     nothing is lost by it; any other rewind of production is refused.
     """
-    if update.creates or update.deletes:
-        return False
     import pygit2
 
     known = (tag_names.glob_of(config.tags["backup"]), tag_names.glob_of(config.tags["rollback"]))
@@ -110,8 +109,8 @@ def _without_incident(
 ) -> list[HotfixError]:
     """The commits this update adds to production that carry no `Incident:` trailer.
 
-    Creating production is the baseline and is not judged; commits already on the main branch are releases,
-    not hotfixes, and were judged when they got there.
+    Creating production is the baseline and is not judged; commits already on the main branch (before this
+    push) make a release, not a hotfix.
     """
     import pygit2
 
@@ -133,7 +132,6 @@ def _without_incident(
     if len(offending) > MAX_NAMED:
         found.append(HotfixError(f"... and {len(offending) - MAX_NAMED} more commits without an 'Incident:' trailer"))
     return found
-
 
 
 def judge(hook_type: str, updates: list[RefUpdate]) -> int:

@@ -251,3 +251,12 @@ def test_backup_tags_on_the_server_can_be_neither_deleted_nor_moved(sw: World, h
     git(sw.work, "tag", other)
     git(sw.work, "push", "-q", "--no-verify", "origin", other)
     assert git(sw.work, "push", "--no-verify", "origin", f":refs/tags/{other}", check=False).returncode == 0
+
+
+def test_a_push_of_many_commits_without_incident_names_ten_and_counts_the_rest(sw: World) -> None:
+    commits = [commit_file(sw.work, f"f{n}.txt", f"{n}\n", f"Tweak {n}") for n in range(12)]
+    proc = git(sw.work, "push", "--no-verify", "origin", "production", check=False)
+    lines = remote_lines(proc.stderr)
+    assert proc.returncode == 1
+    assert lines[:10] == [missing_line(c, f"Tweak {n}") for n, c in enumerate(commits[:10])]
+    assert lines[10:] == [f"{PREFIX}... and 2 more commits without an 'Incident:' trailer"]
