@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-import importlib
-import importlib.util
 from typing import TYPE_CHECKING, Any
 
 from hotfix_lib import incident as incident_mod
@@ -74,14 +72,10 @@ def _commit_count(ctx: Context, record: incident_mod.Incident) -> int:
 
 
 def _pending_backports(repo: pygit2.Repository) -> list[str]:
-    """Targets with a backport stopped on a conflict (the backport engine keeps that state)."""
-    if importlib.util.find_spec("hotfix_lib.backport") is None:
-        return []
-    backport = importlib.import_module("hotfix_lib.backport")
-    pending = getattr(backport, "pending", None)
-    if pending is None:
-        return []
-    return sorted(str(getattr(p, "target", p)) for p in pending(repo))
+    """Targets whose backport stopped on a conflict."""
+    from hotfix_lib import backport_state
+
+    return sorted(p.target for p in backport_state.pending(repo))
 
 
 def render(statuses: list[IncidentStatus], include_resolved: bool) -> str:
