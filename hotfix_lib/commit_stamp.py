@@ -46,7 +46,12 @@ def stamp(message_file: str, source: str | None, stage: str) -> int:
         return 0
     with open(message_file, "rb") as f:
         original = f.read()
-    comment = trailers.resolve_comment(_configured_comment(repo), original)
+    configured = _configured_comment(repo)
+    comment = trailers.resolve_comment(configured, original)
+    if comment is None and trailers.has_comment_lines(configured, original):
+        from hotfix_lib.git_messages import editor_help_openings
+
+        comment = trailers.resolve_comment(configured, original, editor_help_openings())
     if not trailers.has_content(original, comment):
         return 0
     from hotfix_lib import incident_store

@@ -85,6 +85,8 @@ def run(ctx: Context, req: Request) -> Started:
     repo, cfg = ctx.repo, ctx.config
     branch = naming.branch_name(req.incident_id, req.description, cfg.branch_prefix)
     existing = incident_store.load(repo, req.incident_id)
+    if existing is None and req.fetch:
+        _refuse_declared_elsewhere(ctx, req.incident_id)
     resumed = existing is not None and existing.branch == branch and not branch_exists(repo, branch)
     if existing is not None and not resumed:
         raise HotfixError(f"incident {req.incident_id} already exists (branch {existing.branch})",
@@ -115,6 +117,25 @@ def run(ctx: Context, req: Request) -> Started:
         run_git(["push", "--quiet", "-u", cfg.remote, f"refs/heads/{branch}:refs/heads/{branch}"], ctx.root)
         incident_store.push(repo, ctx.root, cfg.remote, [record.id])
     return Started(record=record, notes=tuple(notes), resumed=resumed)
+
+
+def _refuse_declared_elsewhere(ctx: Context, incident_id: str) -> None:
+    """Two on-call engineers declaring one incident in two clones would get two branches and a merged,
+    contradictory record; the remote's records are fetched first so the second one is told instead."""
+    repo, remote = ctx.repo, ctx.config.remote
+    if remote not in repo.remotes.names():
+        return
+    try:
+        fetched = incident_store.fetch(repo, ctx.root, remote)
+    except HotfixError as e:
+        raise HotfixError(f"could not fetch incident records from {remote}: {e.message}",
+                          "check the network, or pass --no-fetch") from None
+    theirs = incident_store.load(repo, incident_id) if incident_id in fetched else None
+    if theirs is None:
+        return
+    by = theirs.events[0].actor if theirs.events else "a teammate"
+    raise HotfixError(f"incident {incident_id} was already declared on {remote} by {by} (branch {theirs.branch})",
+                      f"git fetch {remote} && git switch {theirs.branch} (hotfix-hooks status {incident_id} shows it)")
 
 
 def _start_point(ctx: Context, base: str, fetch: bool) -> tuple[str, list[str]]:

@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-_TRAILER = re.compile(r"^([A-Za-z0-9][A-Za-z0-9-]*)[ \t]*:[ \t]?(.*)$")
+# git's find_separator: a token of letters, digits and '-', optional blanks, then ':'
+_TRAILER = re.compile(r"^([A-Za-z0-9-]+)[ \t]*:[ \t]?(.*)$")
 _GIT_GENERATED = ("Signed-off-by: ", "(cherry picked from commit ")
 SCISSORS = "------------------------ >8 ------------------------"
 # git's choices for core.commentChar=auto, in its order of preference
@@ -24,20 +25,32 @@ def _encode(message: str) -> bytes:
     return message.encode("utf-8", "surrogateescape")
 
 
-def resolve_comment(configured: str | None, message: bytes) -> str | None:
+# The openings of git's English editor help texts (commit, merge); git_messages finds translated ones.
+_HELP_OPENINGS = ("Please enter the commit message", "Please enter a commit message to explain why this merge")
+
+
+def resolve_comment(configured: str | None, message: bytes, help_openings: Sequence[str] = ()) -> str | None:
     """The comment string git will strip from this message, or None when it strips none.
 
     git removes comment lines only when it runs an editor (or is told `--cleanup=strip`); with `-m`/`-F`
     a line starting with `#` is part of the message. An editor session is recognisable by the help text
-    git writes with the comment string (`# Please enter the commit message ...`) or the `-v` scissors line.
-    With core.commentChar=auto git picks a character no line starts with; the help text shows which.
+    git writes with the comment string (`# Please enter the commit message ...`, or its translation given
+    in `help_openings`) or the `-v` scissors line. With core.commentChar=auto git picks a character no line
+    starts with; the help text shows which.
     """
     text = _decode(message)
     candidates = _AUTO_COMMENT_CHARS if configured == "auto" else (configured or "#",)
+    markers = "|".join(re.escape(m) for m in (*_HELP_OPENINGS, *help_openings, SCISSORS))
     for char in candidates:
-        if re.search(rf"^{re.escape(char)} (Please enter the commit message|{re.escape(SCISSORS)})", text, re.M):
+        if re.search(rf"^{re.escape(char)} ({markers})", text, re.M):
             return char
     return None
+
+
+def has_comment_lines(configured: str | None, message: bytes) -> bool:
+    """Whether any line starts with a (possible) comment string: only then can it be an editor session."""
+    candidates = _AUTO_COMMENT_CHARS if configured == "auto" else (configured or "#",)
+    return any(line.startswith(tuple(candidates)) for line in _decode(message).splitlines())
 
 
 def _strip_eol(line: str) -> str:
@@ -53,34 +66,62 @@ def _is_blank(line: str) -> bool:
 
 
 def _content_end(lines: list[str], comment: str | None) -> int:
-    """Index just past the message proper: before the scissors line and trailing comments/blank lines."""
+    """Index just past the message proper: before the scissors line and the trailing run of comments, blank
+    lines and an old-style `Conflicts:` block with its tab-indented paths (git's ignore_non_trailer)."""
     scissors = f"{comment} {SCISSORS}"
     cut = len(lines)
     if comment is not None:
         cut = next((i for i, ln in enumerate(lines) if _strip_eol(ln) == scissors), cut)
-    end = cut
-    while end > 0 and (_is_blank(lines[end - 1]) or _is_comment(lines[end - 1], comment)):
-        end -= 1
-    return end
+    tail: int | None = None
+    in_conflicts = False
+    for i in range(cut):
+        line = lines[i]
+        if _is_blank(line) or _is_comment(line, comment):
+            tail = i if tail is None else tail
+        elif _strip_eol(line) == "Conflicts:":
+            in_conflicts = True
+            tail = i if tail is None else tail
+        elif in_conflicts and line.startswith("\t"):
+            continue
+        else:
+            tail = None
+            in_conflicts = False
+    return cut if tail is None else tail
 
 
 def _block_range(lines: list[str], end: int, comment: str | None) -> tuple[int, int] | None:
-    """(start, end) of the trailer block in lines[:end], or None; the subject paragraph never counts."""
-    start = end
-    while start > 0 and not _is_blank(lines[start - 1]):
-        start -= 1
+    """(start, end) of the trailer block in lines[:end], or None (git's find_trailer_start).
+
+    The last paragraph is the block when all its lines are trailers, or when it has a git-generated one and
+    at least 25 % trailers. An indented line continues the trailer above it; indented lines with no trailer
+    above them count as non-trailers. The subject paragraph never counts.
+    """
     first_content = next((i for i in range(end) if not _is_blank(lines[i]) and not _is_comment(lines[i], comment)), end)
-    if start <= first_content:
-        return None
-    para = [_strip_eol(ln) for ln in lines[start:end] if not _is_comment(ln, comment)]
-    trailers = sum(1 for ln in para if _TRAILER.match(ln) or ln.startswith(_GIT_GENERATED[1]))
-    continuation = sum(1 for ln in para if ln[:1] in (" ", "\t"))
-    others = len(para) - trailers - continuation
-    if trailers and others == 0:
-        return start, end
-    generated = any(ln.startswith(_GIT_GENERATED) for ln in para)
-    if generated and trailers * 3 >= others:
-        return start, end
+    title_end = next((i for i in range(first_content, end) if _is_blank(lines[i])), end)
+    trailers = others = continuation = 0
+    recognized = False
+    for i in range(end - 1, title_end - 1, -1):
+        line = _strip_eol(lines[i])
+        if _is_comment(line, comment):
+            others += continuation
+            continuation = 0
+        elif _is_blank(line):
+            others += continuation
+            if (recognized and trailers * 3 >= others) or (trailers and not others):
+                return i + 1, end
+            return None
+        elif line.startswith(_GIT_GENERATED):
+            trailers += 1
+            continuation = 0
+            recognized = True
+        elif _TRAILER.match(line):
+            trailers += 1
+            continuation = 0
+        elif line[:1].isspace():
+            continuation += 1
+        else:
+            others += 1 + continuation
+            continuation = 0
     return None
 
 
@@ -175,13 +216,22 @@ def add(message: bytes, new: Sequence[tuple[str, str]], comment: str | None = No
     return _encode("".join([*head, eol, *added, *lines[end:]]))
 
 
+# `git commit --fixup/--squash` subjects: `rebase --autosquash` matches what follows them, so they stay as they are.
+_AUTOSQUASH = ("fixup! ", "squash! ", "amend! ")
+
+
 def ensure_subject_prefix(message: bytes, prefix: str, comment: str | None = None) -> bytes:
-    """Prefix the subject (the first content line) with `prefix` unless it already starts with it."""
+    """Prefix the subject (the first content line) with `prefix` unless it already starts with it.
+
+    Left alone as well: autosquash subjects, and a subject carrying the same kind of prefix for another
+    incident (`hotfix(INC-1): ` cherry-picked onto INC-2's branch keeps its own).
+    """
     lines = _decode(message).splitlines(keepends=True)
+    stem = prefix[: prefix.find("(") + 1] if "(" in prefix else prefix
     for i, line in enumerate(lines):
         if _is_blank(line) or _is_comment(line, comment):
             continue
-        if line.startswith(prefix):
+        if line.startswith((prefix, *_AUTOSQUASH)) or (line.startswith(stem) and "): " in line):
             return message
         lines[i] = prefix + line
         return _encode("".join(lines))

@@ -65,6 +65,19 @@ def test_an_empty_editor_message_still_aborts_the_commit(hotfix: Path) -> None:
     assert rev(hotfix, "HEAD") == before
 
 
+GERMAN = {"LANGUAGE": "de", "LC_ALL": "C.UTF-8"}
+
+
+def test_editor_sessions_are_recognised_in_any_language(hotfix: Path, tmp_path: Path) -> None:
+    """git translates its help text; an untouched editor buffer must still abort, a written one be stamped."""
+    before = rev(hotfix, "HEAD")
+    proc = git(hotfix, "commit", "--allow-empty", check=False, env={**GERMAN, "GIT_EDITOR": "true"})
+    assert proc.returncode == 1, proc.stdout
+    assert rev(hotfix, "HEAD") == before
+    git(hotfix, "commit", "--allow-empty", "-q", env={**GERMAN, **editor(tmp_path, "Fix login\\n")})
+    assert message(hotfix) == "Fix login\n\n" + "\n".join(STAMP) + "\n\n"
+
+
 def test_verbose_scissors(hotfix: Path, tmp_path: Path) -> None:
     (hotfix / "a.py").write_text("y = 2\n")
     git(hotfix, "add", "a.py")
@@ -177,6 +190,29 @@ def test_direct_commit_on_production_is_refused_but_merges_are_allowed(world: Wo
     assert rev(world.work, "HEAD^2") == rev(world.work, "feature")
 
 
+def test_cherry_picks_onto_production_are_never_blocked(world: World) -> None:
+    """git writes CHERRY_PICK_HEAD before its commit hooks run: a pick is replay, not a direct commit."""
+    git(world.work, "switch", "-q", "-c", "feature")
+    clean = commit_file(world.work, "f.py", "f = 1\n", "Feature")
+    clash = commit_file(world.work, "app.py", "print('feature')\n", "Feature edits app")
+    git(world.work, "switch", "-q", "-c", "prod-edit", "production")
+    commit_file(world.work, "app.py", "print('production')\n", "Production edits app")
+    git(world.work, "switch", "-q", "production")
+    git(world.work, "merge", "-q", "--no-ff", "--no-edit", "prod-edit")
+    git(world.work, "cherry-pick", clean)
+    assert message(world.work).startswith("Feature\n")
+    assert git(world.work, "cherry-pick", clash, check=False).returncode != 0  # conflict
+    (world.work / "app.py").write_text("print('both')\n")
+    git(world.work, "add", "app.py")
+    git(world.work, "commit", "--no-edit", "-q")  # concluding the pick is not blocked either
+    assert message(world.work).startswith("Feature edits app\n")
+    picked = rev(world.work, "HEAD")
+    # a revert is git's replay too, but a clean one leaves no REVERT_HEAD: it is a direct commit
+    assert git(world.work, "revert", "--no-edit", "HEAD", check=False).returncode != 0
+    assert rev(world.work, "HEAD") == picked
+    assert git(world.work, "branch", "--show-current").stdout.strip() == "production"
+
+
 def test_protect_production_can_be_turned_off(world: World) -> None:
     git(world.work, "switch", "-q", "production")
     (world.work / ".hotfix-hooks.yaml").write_text("protect_production: false\n")
@@ -198,6 +234,22 @@ def test_subject_prefix(hotfix: Path) -> None:
     commit_file(hotfix, ".hotfix-hooks.yaml", "subject_prefix: true\n", "Fix login")
     assert message(hotfix).startswith("hotfix(INC-7): Fix login\n")
     git(hotfix, "commit", "--amend", "-q", "--no-edit")
+    assert message(hotfix).startswith("hotfix(INC-7): Fix login\n")
+
+
+def test_subject_prefix_keeps_fixups_autosquashable_and_other_incidents_prefixes(hotfix: Path, tmp_path: Path) -> None:
+    commit_file(hotfix, ".hotfix-hooks.yaml", "subject_prefix: true\n", "Fix login")
+    fixed = rev(hotfix, "HEAD")
+    commit_file(hotfix, "a.py", "x = 2\n", "unused", "--fixup", fixed)
+    assert message(hotfix).startswith("fixup! hotfix(INC-7): Fix login\n")
+    script = tmp_path / "seq.sh"
+    script.write_text("#!/bin/sh\nexit 0\n")
+    script.chmod(0o755)
+    git(hotfix, "rebase", "-q", "-i", "--autosquash", f"{fixed}~1", env={"GIT_SEQUENCE_EDITOR": str(script)})
+    assert git(hotfix, "log", "--format=%s", f"{fixed}~1..HEAD").stdout == "hotfix(INC-7): Fix login\n"
+    hotfix_hooks(hotfix, "start", "INC-8", "--severity", "2", "--commander", "Bo", "--description", "Other",
+                 "--no-fetch", check=True)
+    git(hotfix, "cherry-pick", BRANCH)
     assert message(hotfix).startswith("hotfix(INC-7): Fix login\n")
 
 

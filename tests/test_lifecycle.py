@@ -67,7 +67,11 @@ def test_full_lifecycle(world: World) -> None:
     assert maybe_rev(world.remote, f"refs/heads/{BRANCH}") is None
     done = record(work)
     assert done.status == "resolved"
-    assert [e.kind for e in done.events] == ["declared", "merged", "deployed", "archived", "resolved"]
+    assert [e.kind for e in done.events] == ["declared", "backport", "merged", "deployed", "archived", "resolved"]
+    # the fix reached main through post-merge, and main was pushed
+    for sha in (f"{hotfix_tip}~1", hotfix_tip):
+        assert f"(cherry picked from commit {rev(work, sha)})" in git(work, "log", "--format=%B", "main").stdout
+    assert maybe_rev(world.remote, "refs/heads/main") == rev(work, "main")
     record_ref = "refs/hotfix-hooks/incidents/INC-42"
     assert maybe_rev(world.remote, record_ref) == rev(work, record_ref)
 

@@ -206,3 +206,24 @@ def test_push_makes_the_incident_visible_from_a_second_clone(world: World) -> No
     hotfix_hooks(other, "install", check=True)
     git(other, "commit", "--allow-empty", "-q", "-m", "Teammate fix")
     assert "Commander: Ana" in git(other, "log", "-1", "--format=%B").stdout
+
+
+def test_an_incident_a_teammate_already_declared_is_refused_not_declared_twice(world: World) -> None:
+    assert start(world.work, "INC-6", *GOOD, "--push").returncode == 0
+    other = world.clone("teammate")
+    before = rev(other, "HEAD")
+    proc = start(other, "INC-6", "--severity", "2", "--commander", "Bo", "--description", "Login broken")
+    assert proc.returncode == 1
+    assert proc.stderr == (
+        "hotfix-hooks: incident INC-6 was already declared on origin by On Call <oncall@example.com> "
+        "(branch hotfix/INC-6-login-broken). To fix: git fetch origin && git switch hotfix/INC-6-login-broken "
+        "(hotfix-hooks status INC-6 shows it)\n"
+    )
+    assert git(other, "branch", "--list", "hotfix/*").stdout == ""
+    assert rev(other, "HEAD") == before
+    record = incident_store.load(pygit2.Repository(str(other)), "INC-6")
+    assert record is not None
+    assert record.commander == "Ana"  # theirs, untouched: nothing was declared on top of it
+    git(other, "fetch", "-q", "origin")
+    git(other, "switch", "-q", "hotfix/INC-6-login-broken")  # the fix it printed works
+    assert rev(other, "HEAD") == rev(world.work, "hotfix/INC-6-login-broken")

@@ -86,6 +86,9 @@ def test_hand_edited_trailers_are_left_alone_and_a_second_incident_is_added() ->
 def test_subject_prefix() -> None:
     assert trailers.ensure_subject_prefix(b"Fix\n", "hotfix(INC-1): ") == b"hotfix(INC-1): Fix\n"
     assert trailers.ensure_subject_prefix(b"hotfix(INC-1): Fix\n", "hotfix(INC-1): ") == b"hotfix(INC-1): Fix\n"
+    for subject in (b"fixup! Fix\n", b"squash! Fix\n", b"amend! Fix\n", b"hotfix(INC-2): Fix\n"):
+        assert trailers.ensure_subject_prefix(subject, "hotfix(INC-1): ") == subject
+    assert trailers.ensure_subject_prefix(b"hotfix: Fix\n", "hotfix(INC-1): ") == b"hotfix(INC-1): hotfix: Fix\n"
 
 
 def test_parse_and_incident_ids() -> None:
@@ -122,3 +125,49 @@ def test_arbitrary_bytes_never_raise(data: bytes) -> None:
     out = trailers.add(data, OURS, trailers.resolve_comment("auto", data))
     assert out.startswith(data[: max(0, len(data) - 2)]) or trailers.has_content(data)
     trailers.parse(data)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        pytest.param(b"Fix\n\n  indented first\nNote: x\n", id="indented lines above any trailer are not trailers"),
+        pytest.param(b"Fix\n\n\tcont\n  cont\nA: b\nKey : v\n", id="leading continuation lines make it prose"),
+        pytest.param(b"Fix\n\nbody\n\tfile.c\nConflicts:\n", id="old-style Conflicts block is not the message"),
+        pytest.param(b"Fix\n\nbody\n\nConflicts:\n\tfile.c\n", id="Conflicts block with paths"),
+        pytest.param(b"Fix\n\n-x: dash token\n", id="git accepts a token starting with a dash"),
+        pytest.param(b"Fix\n\nprose\nSigned-off-by: A <a@b>\n  more\nnot one\n", id="25 percent rule"),
+    ],
+)
+def test_added_trailers_are_what_git_reads_back(message: bytes) -> None:
+    """git decides what the trailer block is; whatever add() touched must be read back by git in full."""
+    out = trailers.add(message, OURS)
+    parsed = git_trailers(out)
+    assert parsed[-3:] == OURS_LINES
+    assert [f"{k}: {v}" for k, v in trailers.parse(out)] == parsed
+
+
+_trailerish = st.sampled_from([
+    "", "Fix it", "body text", "A: b", "Key : v", "-x: y", "  cont", "\tcont", "Signed-off-by: Q <q@x>",
+    "(cherry picked from commit 0123abc)", "Conflicts:", "\tfile.c", "x:", ": y", "Incident: INC-1", "# note",
+])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_trailerish, min_size=1, max_size=9))
+def test_git_reads_back_every_added_trailer_and_agrees_on_the_block(lines: list[str]) -> None:
+    message = ("Subject\n\n" + "\n".join(lines) + "\n").encode()
+    out = trailers.add(message, [("Incident", "INC-9")], "#")
+    parsed = git_trailers(out)
+    assert "Incident: INC-9" in parsed
+    assert [k.lower() for k, _ in trailers.parse(out, "#")] == [ln.split(":", 1)[0].strip().lower() for ln in parsed]
+
+
+def test_a_translated_or_merge_help_text_marks_an_editor_session() -> None:
+    german = b"\n# Bitte geben Sie eine Commit-Beschreibung ein.\n#\n# Auf Branch x\n"
+    assert trailers.resolve_comment(None, german) is None
+    assert trailers.resolve_comment(None, german, ["Bitte geben Sie eine Commit-Beschreibung"]) == "#"
+    assert not trailers.has_content(german, "#")
+    merge = b"Merge branch 'side'\n# Please enter a commit message to explain why this merge is necessary,\n"
+    assert trailers.resolve_comment(None, merge) == "#"
+    assert trailers.has_comment_lines(None, german)
+    assert not trailers.has_comment_lines(None, b"Fix\n\nbody\n")
