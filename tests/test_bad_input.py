@@ -350,6 +350,8 @@ def run_hook(work: Path, hook: str, *args: str) -> subprocess.CompletedProcess[s
         pytest.param(b"Fix\x00\x01\xff binary\n", id="binary"),
         pytest.param(b"Fix caf\xe9 latin-1\n\nbody \xe9\n", id="non-utf8"),
         pytest.param(b"Fix crlf\r\n\r\nbody line\r\n", id="crlf"),
+        # git cuts lines at LF only; Python's splitlines would also cut at these and mangle the message
+        pytest.param("Fix \f# not a comment \x85 nor \u2028 a line end\n".encode(), id="unicode-line-breaks"),
         pytest.param(b"Fix big\n\n" + b"x" * 99 + b"\n" * 1 + (b"y" * 99 + b"\n") * 50_000, id="5MB"),
     ],
 )
