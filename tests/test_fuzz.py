@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -128,3 +129,9 @@ def test_stamping_arbitrary_message_bytes(raw: bytes, configured: str | None) ->
     assert trailers.add(once, STAMP, comment) == once
     assert "INC-1" in trailers.incident_ids(once, comment)
     trailers.ensure_subject_prefix(once, "hotfix(INC-1): ", comment)
+
+
+@pytest.mark.parametrize("separator", ["\f", "\v", "\x1c", "\x85", "\u2028"])
+def test_only_lf_ends_a_line_as_in_git(separator: str) -> None:
+    raw = f"Fix\n\nbody{separator}# not a comment\n".encode()
+    assert trailers.add(raw, STAMP, "#") == raw + b"\nIncident: INC-1\nSeverity: 1 (CRITICAL)\nCommander: Ana\n"
