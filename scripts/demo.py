@@ -22,8 +22,10 @@ def step(title: str) -> None:
 
 def run(cwd: Path, *args: str, ok: tuple[int, ...] = (0,)) -> subprocess.CompletedProcess[str]:
     print(f"$ {' '.join(args)}")
-    proc = subprocess.run(list(args), cwd=cwd, capture_output=True, text=True, check=False)
-    out = (proc.stdout + proc.stderr).rstrip()
+    # one stream, so that what git, the hooks and the CLI say stays in the order it happened
+    proc = subprocess.run(list(args), cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                          check=False)
+    out = proc.stdout.rstrip()
     if out:
         print("  " + out.replace("\n", "\n  "))
     if proc.returncode not in ok:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pygit2
+import pytest
 
 from hotfix_lib import incident_store
 from hotfix_lib.incident import Incident
@@ -54,3 +55,16 @@ def test_two_clones_appending_merge_their_timelines(bare_world: World) -> None:
     merged = incident_store.load(ra, "INC-1")
     assert merged is not None
     assert sorted(e.kind for e in merged.events) == ["deploy", "diagnosed"]
+
+
+def test_the_actor_is_who_git_says_even_with_git_config_global(repo: Path, tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """libgit2 ignores GIT_CONFIG_GLOBAL and GIT_COMMITTER_*; the record must name the same person git does."""
+    elsewhere = tmp_path / "global-config"
+    elsewhere.write_text("[user]\n\tname = Global Person\n\temail = global@example.com\n")
+    monkeypatch.setenv("HOME", str(tmp_path / "empty-home"))
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(elsewhere))
+    r = pygit2.Repository(str(repo))
+    assert incident_store.actor(r) == "Global Person <global@example.com>"
+    monkeypatch.setenv("GIT_COMMITTER_NAME", "Env Person")
+    assert incident_store.actor(r) == "Env Person <global@example.com>"
