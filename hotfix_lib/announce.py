@@ -31,6 +31,7 @@ def duration_minutes(record: incident_mod.Incident, now: str) -> int:
 def render(kind: str, record: incident_mod.Incident, now: str, message: str | None = None) -> str:
     target = incident_mod.format_minutes(record.target_minutes)
     ticket = f"\nTicket: {redact.url(record.ticket)}" if record.ticket else ""
+    message = redact.text(message) if message else None  # people paste links with tokens into updates
     if kind == "declared":
         return (
             f"🚨 PRODUCTION INCIDENT DECLARED\n\n"

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from hotfix_lib import incident as incident_mod
-from hotfix_lib import incident_store, naming, tag_index, tag_names, tagging, trailers
+from hotfix_lib import incident_store, naming, redact, tag_index, tag_names, tagging, trailers
 from hotfix_lib.commands._common import Context
 from hotfix_lib.errors import HotfixError
 from hotfix_lib.gitrepo import current_branch, has_local_changes, operation_in_progress, run_git
@@ -63,6 +63,15 @@ def hotfix_tip(ctx: Context, record: incident_mod.Incident) -> str | None:
     return str(tag.peel().id) if tag is not None else None
 
 
+def ensure_local_production(ctx: Context) -> None:
+    """A fresh clone has production only as `<remote>/production`: make the local branch the merge goes into."""
+    production, remote = ctx.production, ctx.config.remote
+    tracking = ctx.repo.references.get(f"refs/remotes/{remote}/{production}")
+    if ctx.repo.references.get(HEADS + production) is None and tracking is not None:
+        ctx.repo.create_reference(HEADS + production, tracking.target, force=False,
+                                  message=f"hotfix-hooks finish: branch: Created from {remote}/{production}")
+
+
 def plan(ctx: Context, record: incident_mod.Incident, push: bool) -> list[Step]:
     repo, cfg, production = ctx.repo, ctx.config, ctx.production
     tip = hotfix_tip(ctx, record)
@@ -71,8 +80,10 @@ def plan(ctx: Context, record: incident_mod.Incident, push: bool) -> list[Step]:
                           f"git switch -c {record.branch} <commit>, then run finish again")
     prod_ref = repo.references.get(HEADS + production)
     if prod_ref is None:
-        raise HotfixError(f"the production branch {production} does not exist", "set production_branch in "
-                          ".hotfix-hooks.yaml, or create the branch")
+        tracking = f"{ctx.config.remote}/{production}"
+        fix = (f"git branch {production} {tracking}" if f"refs/remotes/{tracking}" in repo.references
+               else "set production_branch in .hotfix-hooks.yaml, or create the branch")
+        raise HotfixError(f"the production branch {production} does not exist", fix)
     prod_tip = str(prod_ref.peel().id)
     base = next((e.data.get("base_commit") for e in record.events if e.kind == "declared"), None)
     # merged: production contains the hotfix, and the hotfix is more than the commit it started from
@@ -148,8 +159,8 @@ def _sync_production(ctx: Context, production: str) -> None:
     proc = run_git(["fetch", "--quiet", remote, f"+{HEADS}{production}:refs/remotes/{remote}/{production}"],
                    ctx.root, check=False)
     if proc.returncode != 0:
-        raise HotfixError(f"could not fetch {production} from {remote}: "
-                          f"{proc.stderr.decode(errors='replace').strip().splitlines()[-1:]}",
+        detail = redact.text(proc.stderr.decode(errors="replace")).strip().splitlines()
+        raise HotfixError(f"could not fetch {production} from {remote}: {detail[-1] if detail else 'failed'}",
                           "check the network and run finish again")
     local = repo.references[HEADS + production]
     theirs = repo.references[f"refs/remotes/{remote}/{production}"].target

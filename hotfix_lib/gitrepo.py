@@ -96,7 +96,10 @@ def branch_exists(repo: pygit2.Repository, name: str) -> bool:
 def production_branch(repo: pygit2.Repository, config: Config) -> str:
     if config.production_branch:
         return config.production_branch
-    return "production" if branch_exists(repo, "production") else config.main_branch
+    # A fresh clone has `production` only as a remote-tracking branch; it is production all the same.
+    if branch_exists(repo, "production") or f"refs/remotes/{config.remote}/production" in repo.references:
+        return "production"
+    return config.main_branch
 
 
 def has_local_changes(repo: pygit2.Repository) -> bool:
@@ -147,7 +150,10 @@ def run_git(
         capture_output=True, check=False,
     )
     if check and proc.returncode != 0:
+        from hotfix_lib import redact
+
+        # Arguments and git's own messages can name a remote URL with credentials in it.
         detail = proc.stderr.decode(errors="replace").strip().splitlines()
         last = detail[-1] if detail else f"exit {proc.returncode}"
-        raise HotfixError(f"`git {' '.join(args)}` failed: {last}")
+        raise HotfixError(redact.text(f"`git {' '.join(args)}` failed: {last}"))
     return proc

@@ -76,12 +76,16 @@ def _log_traceback(hook_type: str) -> str:
         path = str(common_dir_of(discover_git_dir()) / LOG_NAME)
     except Exception:
         path = os.path.join(os.path.expanduser("~"), f".{LOG_NAME}")
+    from hotfix_lib import redact
+
+    # pre-push's arguments are the remote's URL, which may carry a user and a token.
+    entry = redact.text(f"--- {time.strftime('%Y-%m-%dT%H:%M:%S%z')} {hook_type} {sys.argv!r}\n"
+                        + traceback.format_exc())
     try:
         with open(path, "a", encoding="utf-8") as f:
-            f.write(f"--- {time.strftime('%Y-%m-%dT%H:%M:%S%z')} {hook_type} {sys.argv!r}\n")
-            f.write(traceback.format_exc())
+            f.write(entry)
     except OSError:
-        traceback.print_exc()
+        print(entry, file=sys.stderr)
         return "the traceback above"
     return path
 

@@ -8,6 +8,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from hotfix_lib import redact
 from hotfix_lib.errors import HotfixError
 
 # severity -> (level, target resolution time in minutes), as the runbook defines them
@@ -86,7 +87,18 @@ class Incident:
         return data
 
     def dumps(self) -> bytes:
-        return (json.dumps(self.to_json(), indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
+        # Whatever a caller put in (a ticket URL, an event's data), the stored record never holds a credential.
+        return (json.dumps(_redacted(self.to_json()), indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
+
+
+def _redacted(value: Any) -> Any:
+    if isinstance(value, str):
+        return redact.text(value)
+    if isinstance(value, dict):
+        return {k: _redacted(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_redacted(v) for v in value]
+    return value
 
 
 def loads(raw: bytes, where: str) -> Incident:

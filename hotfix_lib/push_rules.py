@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from hotfix_lib import naming
+from hotfix_lib import naming, tag_names, trailers
 from hotfix_lib.config import Config
 from hotfix_lib.errors import HotfixError
 
@@ -82,3 +82,40 @@ def refusals(
         if misnamed is not None:
             found.append(misnamed)
     return found
+
+
+def lacks_incident(message: str, parent_count: int) -> bool:
+    """A commit that must not reach production as it is: no `Incident:` trailer.
+
+    A merge commit is exempt: the commits it brings in are judged one by one, and the merge itself is what
+    `git merge --no-ff` (and `hotfix-hooks finish`) writes.
+    """
+    return parent_count < 2 and not trailers.incident_ids(message)
+
+
+def missing_incident(commit: str, subject: str, production: str) -> HotfixError:
+    shown = subject if len(subject) <= 60 else subject[:60] + "..."
+    return HotfixError(
+        f"commit {commit[:10]} ({shown!r}) would reach the production branch '{production}' "
+        "without an 'Incident:' trailer",
+        "reword it with `git rebase -i` to add a line such as 'Incident: INC-123' at the end of the message "
+        "(or commit on a branch made by `hotfix-hooks start`), then push again",
+    )
+
+
+# The tags that keep production recoverable; on a server nobody may move or delete them.
+KEEPING_TAGS = ("backup", "rolled_back", "rollback")
+
+
+def tag_refusal(update: RefUpdate, config: Config) -> HotfixError | None:
+    """Refuse moving or deleting a backup/rollback tag; creating one is what pre-push and rollback do."""
+    if not update.ref.startswith("refs/tags/") or update.creates:
+        return None
+    name = update.ref.removeprefix("refs/tags/")
+    if not any(tag_names.glob_of(config.tags[kind]).fullmatch(name) for kind in KEEPING_TAGS):
+        return None
+    verb = "delete" if update.deletes else "move"
+    return HotfixError(
+        f"refusing to {verb} the tag '{name}': it keeps an earlier state of production reachable",
+        "push it under a new name instead (tags that keep production recoverable are never rewritten)",
+    )

@@ -11,7 +11,7 @@ import os
 import sys
 from typing import TYPE_CHECKING
 
-from hotfix_lib import gitrepo, incident_store, redact, rollback_plan, tag_names, tagging, trailers
+from hotfix_lib import faultpoint, gitrepo, incident_store, redact, rollback_plan, tag_names, tagging, trailers
 from hotfix_lib.config import Config
 from hotfix_lib.errors import HotfixError
 from hotfix_lib.incident import ACTIVE
@@ -113,12 +113,14 @@ def execute(repo: pygit2.Repository, root: str, config: Config, the_plan: Plan, 
     stamp = tag_names.stamp()
     rolled_back = tagging.create(repo, config.tag("rolled_back", time=stamp), the_plan.tip,
                                  rollback_plan.rolled_back_message(the_plan, actor))
+    faultpoint.reached("rollback:tagged")
     if push:
         try:
             _push_branch(root, config.remote, the_plan)
         except HotfixError:
             repo.references.delete(tagging.TAGS + rolled_back)  # the tip is still on the branch it tags
             raise
+    faultpoint.reached("rollback:pushed")
     try:
         _move_local(repo, root, the_plan, checked_out)
     except HotfixError as e:
@@ -130,6 +132,7 @@ def execute(repo: pygit2.Repository, root: str, config: Config, the_plan: Plan, 
             f"git fetch {config.remote} && git switch {the_plan.production} && "
             f"git reset --keep {config.remote}/{the_plan.production}",
         ) from None
+    faultpoint.reached("rollback:moved")
     rollback = tagging.create(repo, config.tag("rollback", time=stamp), the_plan.target,
                               rollback_plan.rollback_message(the_plan, rolled_back, actor))
     warnings: list[str] = []

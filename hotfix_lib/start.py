@@ -11,8 +11,8 @@ import dataclasses
 import re
 import urllib.parse
 
+from hotfix_lib import faultpoint, incident_store, naming, redact
 from hotfix_lib import incident as incident_mod
-from hotfix_lib import incident_store, naming
 from hotfix_lib.commands._common import Context
 from hotfix_lib.errors import HotfixError
 from hotfix_lib.gitrepo import branch_exists, has_local_changes, operation_in_progress, run_git
@@ -111,6 +111,7 @@ def run(ctx: Context, req: Request) -> Started:
         )
         incident_store.create(repo, record)
         record = incident_store.append_event(repo, record.id, "declared", {"base": base, "base_commit": start_point})
+    faultpoint.reached("start:recorded")
     run_git(["switch", "--quiet", "--no-track", "-c", branch, start_point], ctx.root)
     if req.push:
         run_git(["push", "--quiet", "-u", cfg.remote, f"refs/heads/{branch}:refs/heads/{branch}"], ctx.root)
@@ -147,7 +148,8 @@ def _start_point(ctx: Context, base: str, fetch: bool) -> tuple[str, list[str]]:
                        ctx.root, check=False)
         if proc.returncode != 0:
             detail = proc.stderr.decode(errors="replace").strip().splitlines()
-            raise HotfixError(f"could not fetch {base} from {remote}: {detail[-1] if detail else 'failed'}",
+            last = redact.text(detail[-1]) if detail else "failed"  # git keeps a URL's ?access_token=
+            raise HotfixError(f"could not fetch {base} from {remote}: {last}",
                               "check the network, or pass --no-fetch to start from the local branch")
     elif fetch:
         notes.append(f"no remote named {remote}: starting from the local {base}")

@@ -61,7 +61,7 @@ def push(
             break
         specs = [f"{TAGS}{n}:{TAGS}{n}" for n in pending]
         proc = run_git(["push", "--no-verify", "--porcelain", remote, *specs], cwd, env=env, check=False)
-        taken = _rejected_as_existing(proc.stdout.decode(errors="replace"))
+        taken = _rejected_as_existing(proc.stdout.decode(errors="replace"), proc.stderr.decode(errors="replace"))
         if proc.returncode != 0 and not taken:
             warnings.append(f"could not push {', '.join(pending)} to {redact.url(remote)}: {_last_line(proc)}")
             break
@@ -75,13 +75,22 @@ def push(
     return Pushed(final, warnings)
 
 
-def _rejected_as_existing(porcelain: str) -> list[str]:
-    """Tags the remote refused because another clone pushed the same name first."""
+def _rejected_as_existing(porcelain: str, stderr: str = "") -> list[str]:
+    """Tags the remote refused because another clone pushed the same name first.
+
+    When the other push lands while ours is under way, git reports only "failed to update ref"; the remote's
+    reason ("cannot lock ref '<ref>': reference already exists") is in our stderr.
+    """
     names = []
     for line in porcelain.splitlines():
         fields = line.split("\t")
-        if len(fields) == 3 and fields[0] == "!" and "already exists" in fields[2]:
-            names.append(fields[1].split(":", 1)[0].removeprefix(TAGS))
+        if len(fields) != 3 or fields[0] != "!":
+            continue
+        ref = fields[1].split(":", 1)[0]
+        lost_race = ("failed to update ref" in fields[2]
+                     and f"cannot lock ref '{ref}': reference already exists" in stderr)
+        if "already exists" in fields[2] or lost_race:
+            names.append(ref.removeprefix(TAGS))
     return names
 
 

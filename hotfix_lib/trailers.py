@@ -50,7 +50,14 @@ def resolve_comment(configured: str | None, message: bytes, help_openings: Seque
 def has_comment_lines(configured: str | None, message: bytes) -> bool:
     """Whether any line starts with a (possible) comment string: only then can it be an editor session."""
     candidates = _AUTO_COMMENT_CHARS if configured == "auto" else (configured or "#",)
-    return any(line.startswith(tuple(candidates)) for line in _decode(message).splitlines())
+    return any(line.startswith(tuple(candidates)) for line in _split(_decode(message)))
+
+
+def _split(text: str) -> list[str]:
+    """Lines with their ends, cut at LF only as git does (str.splitlines also cuts at \\f, \\x85, U+2028, ...)."""
+    lines = [line + "\n" for line in text.split("\n")]
+    lines[-1] = lines[-1][:-1]
+    return lines if lines[-1] else lines[:-1]
 
 
 def _strip_eol(line: str) -> str:
@@ -143,7 +150,7 @@ def _pairs(lines: Sequence[str], comment: str | None) -> list[tuple[str, str]]:
 def parse(message: str | bytes, comment: str | None = None) -> list[tuple[str, str]]:
     """(key, value) pairs of the message's trailer block, in order, repeated keys kept."""
     text = _decode(message) if isinstance(message, bytes) else message
-    lines = text.splitlines(keepends=True)
+    lines = _split(text)
     end = _content_end(lines, comment)
     block = _block_range(lines, end, comment)
     return _pairs(lines[block[0]:block[1]], comment) if block else []
@@ -163,7 +170,7 @@ def has_content(message: bytes, comment: str | None = None) -> bool:
 
     An empty message must stay empty so that git still aborts the commit.
     """
-    lines = _decode(message).splitlines(keepends=True)
+    lines = _split(_decode(message))
     return _content_end(lines, comment) > 0
 
 
@@ -190,7 +197,7 @@ def add(message: bytes, new: Sequence[tuple[str, str]], comment: str | None = No
     returned unchanged.
     """
     text = _decode(message)
-    lines = text.splitlines(keepends=True)
+    lines = _split(text)
     end = _content_end(lines, comment)
     if end == 0:
         return message
@@ -226,7 +233,7 @@ def ensure_subject_prefix(message: bytes, prefix: str, comment: str | None = Non
     Left alone as well: autosquash subjects, and a subject carrying the same kind of prefix for another
     incident (`hotfix(INC-1): ` cherry-picked onto INC-2's branch keeps its own).
     """
-    lines = _decode(message).splitlines(keepends=True)
+    lines = _split(_decode(message))
     stem = prefix[: prefix.find("(") + 1] if "(" in prefix else prefix
     for i, line in enumerate(lines):
         if _is_blank(line) or _is_comment(line, comment):

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import click
 
+from hotfix_lib import faultpoint
 from hotfix_lib import finish as finish_mod
 from hotfix_lib import incident as incident_mod
 from hotfix_lib.commands._common import context, interactive
@@ -18,6 +19,8 @@ def finish(incident_id: str | None, push: bool, dry_run: bool, yes: bool) -> Non
     """Merge the hotfix into production, ship it, archive the branch and resolve the incident."""
     ctx = context()
     record = finish_mod.resolve(ctx, incident_id)
+    if not dry_run:
+        finish_mod.ensure_local_production(ctx)
     steps = finish_mod.plan(ctx, record, push)
     if dry_run:
         for step in steps:
@@ -31,8 +34,9 @@ def finish(incident_id: str | None, push: bool, dry_run: bool, yes: bool) -> Non
             click.echo(f"  {step.title}")
         click.confirm(f"Finish {record.id}?", abort=True)
     started_on = current_branch(ctx.repo)
-    for step in todo:
+    for number, step in enumerate(todo, start=1):
         click.echo(step.action())
+        faultpoint.reached(f"finish:{number}")
     finish_mod.return_to(ctx, started_on)
     if record.status != incident_mod.RESOLVED:
         from hotfix_lib import announce
