@@ -126,7 +126,10 @@ post-*)
         "$legacy" "$@" || exit
     fi
     case $hook in
-    prepare-commit-msg | commit-msg) commit_might_be_mine might_be_mine || exit 0 ;;
+    prepare-commit-msg) commit_might_be_mine might_be_mine || exit 0 ;;
+    # Only an editor session that prepare-commit-msg could not stamp yet needs commit-msg (it leaves this
+    # marker in the git dir); every other commit is already stamped and pays for one Python start only.
+    commit-msg) commit_might_be_mine might_be_mine && [ -f "$gitdir/hotfix-hooks-stamp-pending" ] || exit 0 ;;
     esac
     have_python || exit 1
     exec "$py" -m hotfix_lib.hooks "$hook" "$@"

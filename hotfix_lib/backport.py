@@ -160,8 +160,12 @@ def replay(repo: pygit2.Repository, commit: pygit2.Commit, onto: pygit2.Commit) 
 
 
 class TargetHistory:
-    """What the target gained since it split from the hotfix: `cherry picked from` lines, and patch-ids
-    (computed lazily, only for target commits that touch exactly the files a candidate touches)."""
+    """What the target gained since it split from the hotfix: `cherry picked from` lines, and patch-ids.
+
+    Patch-ids are costly in a big tree, so they are computed only for target commits that touch every path the
+    candidate touches. That test walks each target commit against its parent along those paths only, comparing
+    tree ids and descending where they differ: most commits are ruled out at the first directory.
+    """
 
     def __init__(self, repo: pygit2.Repository, tip: pygit2.Oid, fork: pygit2.Oid | None) -> None:
         import pygit2
@@ -172,22 +176,49 @@ class TargetHistory:
             walker.hide(fork)
         self.commits = [c for c in walker if len(c.parents) == 1]
         self.named = {m: str(c.id) for c in self.commits for m in backport_plan.CHERRY_LINE.findall(c.message)}
-        self._by_paths: dict[frozenset[str], list[pygit2.Commit]] | None = None
-
-    def _paths(self, commit: pygit2.Commit) -> frozenset[str]:
-        return frozenset(d.new_file.path or d.old_file.path
-                         for d in commit.parents[0].tree.diff_to_tree(commit.tree).deltas)
 
     def same_patch(self, commit: pygit2.Commit) -> str | None:
-        if self._by_paths is None:
-            self._by_paths = defaultdict(list)
-            for c in self.commits:
-                self._by_paths[self._paths(c)].append(c)
-        candidates = self._by_paths.get(self._paths(commit), [])
-        if not candidates:
+        paths = _paths(commit)
+        if not paths:
             return None
-        mine = patch_id(self.repo, commit)
-        return next((str(c.id) for c in candidates if patch_id(self.repo, c) == mine), None)
+        mine: str | None = None
+        for candidate in self.commits:
+            before, after = candidate.parents[0].tree, candidate.tree
+            if not all(_changed(before, after, path) for path in paths) or _paths(candidate) != paths:
+                continue
+            mine = mine or patch_id(self.repo, commit)
+            if patch_id(self.repo, candidate) == mine:
+                return str(candidate.id)
+        return None
+
+
+def _paths(commit: pygit2.Commit) -> frozenset[str]:
+    return frozenset(d.new_file.path or d.old_file.path
+                     for d in commit.parents[0].tree.diff_to_tree(commit.tree).deltas)
+
+
+def _child(tree: pygit2.Tree, name: str) -> pygit2.Object | None:
+    try:
+        return tree[name]
+    except KeyError:
+        return None
+
+
+def _changed(before: pygit2.Tree, after: pygit2.Tree, path: str) -> bool:
+    """Whether `path` differs between two trees, looking only at the directories on its way."""
+    import pygit2
+
+    a: pygit2.Object | None = before
+    b: pygit2.Object | None = after
+    for name in path.split("/"):
+        if not isinstance(a, pygit2.Tree) or not isinstance(b, pygit2.Tree):
+            return True  # a file on one side where the other has a directory
+        a, b = _child(a, name), _child(b, name)
+        if a is None or b is None:
+            return (a is None) != (b is None)
+        if a.id == b.id and a.filemode == b.filemode:
+            return False
+    return True
 
 
 def patch_id(repo: pygit2.Repository, commit: pygit2.Commit) -> str:

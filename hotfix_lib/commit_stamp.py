@@ -21,6 +21,9 @@ if TYPE_CHECKING:
 
     from hotfix_lib.incident import Incident
 
+# Left in the per-worktree git dir when prepare-commit-msg saw an empty editor message: the installed
+# commit-msg hook starts Python only when it is there, so a commit pays for one Python process, not two.
+PENDING = "hotfix-hooks-stamp-pending"
 PREPARE = "prepare-commit-msg"
 COMMIT_MSG = "commit-msg"
 # repository states in which git itself is making the commit on the user's behalf: never blocked
@@ -31,6 +34,9 @@ def stamp(message_file: str, source: str | None, stage: str) -> int:
     from hotfix_lib.gitrepo import current_branch, open_repo, operation_in_progress, production_branch
 
     repo = open_repo()
+    pending = os.path.join(repo.path, PENDING)
+    if stage == COMMIT_MSG and os.path.exists(pending):
+        os.unlink(pending)
     if repo.head_is_detached or repo.is_bare:
         return 0  # rebase picks and detached commits: no branch to name, stamp or protect
     branch = current_branch(repo)
@@ -53,6 +59,10 @@ def stamp(message_file: str, source: str | None, stage: str) -> int:
 
         comment = trailers.resolve_comment(configured, original, editor_help_openings())
     if not trailers.has_content(original, comment):
+        if stage == PREPARE:
+            # an editor session: the message is written after this hook; commit-msg stamps it then
+            with open(pending, "wb"):
+                pass
         return 0
     from hotfix_lib import incident_store
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -270,3 +271,24 @@ def test_crlf_and_non_utf8_messages_survive(hotfix: Path, tmp_path: Path) -> Non
     git(hotfix, "commit", "--allow-empty", "-q", "--cleanup=verbatim", "-F", str(msg))
     stamp = b"".join(line.encode() + b"\r\n" for line in STAMP)
     assert stored_message(hotfix) == plain + b"\r\n" + stamp
+
+
+def test_commit_msg_starts_python_only_after_an_editor_session(hotfix: Path, tmp_path: Path) -> None:
+    """-m commits are stamped by prepare-commit-msg alone; commit-msg goes to Python only when it left an
+    empty editor message behind (marked in the git dir)."""
+    log = tmp_path / "python-starts"
+    wrapper = tmp_path / "python"
+    wrapper.write_text(f"#!/bin/sh\necho \"$*\" >> {log}\nexec {sys.executable} \"$@\"\n")
+    wrapper.chmod(0o755)
+    hooks = hotfix / ".git" / "hooks"
+    for name in ("prepare-commit-msg", "commit-msg"):
+        script = hooks / name
+        script.write_text(script.read_text().replace(f"py='{sys.executable}'", f"py='{wrapper}'")
+                          .replace(f"py={sys.executable}", f"py={wrapper}"))
+    git(hotfix, "commit", "--allow-empty", "-q", "-m", "With -m")
+    assert [ln.split()[2] for ln in log.read_text().splitlines()] == ["prepare-commit-msg"]
+    log.unlink()
+    git(hotfix, "commit", "--allow-empty", "-q", env=editor(tmp_path, "From the editor\\n"))
+    assert [ln.split()[2] for ln in log.read_text().splitlines()] == ["prepare-commit-msg", "commit-msg"]
+    assert trailers(hotfix) == STAMP
+    assert not (hotfix / ".git" / "hotfix-hooks-stamp-pending").exists()
