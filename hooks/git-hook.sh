@@ -10,7 +10,8 @@ hook=@HOOK_TYPE@
 # The interpreter that ran `hotfix-hooks install`, by absolute path: GUI clients have no TTY and a minimal PATH.
 py=@PYTHON@
 # A hook that was here before is kept beside this one and runs first, with the same arguments and stdin.
-legacy="$0.hotfix-hooks-legacy"
+# Named for the hook type, also when `pre-commit install` has since moved this script to <type>.legacy.
+legacy="${0%.legacy}.hotfix-hooks-legacy"
 
 # Succeeds when the interpreter is there; else says how to reinstall and fails.
 have_python() {

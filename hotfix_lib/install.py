@@ -1,7 +1,8 @@
 """Installing the git hooks: where they go, what the script says, and how a foreign hook is kept and chained.
 
 A hook already in place that hotfix-hooks did not write is renamed to `<type>.hotfix-hooks-legacy` (a rename
-keeps its bytes and mode) and run first by our script; uninstall renames it back.
+keeps its bytes and mode) and run first by our script; uninstall renames it back. If `pre-commit install`
+later moves our script to `<type>.legacy`, we stay there (pre-commit runs us first) instead of chaining twice.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ DEFAULT_HOOKS = ("prepare-commit-msg", "commit-msg", "pre-push", "post-merge", "
 HOOK_TYPES = (*DEFAULT_HOOKS, "pre-receive", "update")
 MARKER = b"# hotfix-hooks: managed hook"
 LEGACY_SUFFIX = ".hotfix-hooks-legacy"
+PRE_COMMIT_LEGACY = ".legacy"  # where `pre-commit install` puts the hook it found
 TEMPLATE = "git-hook.sh"
 
 
@@ -46,6 +48,7 @@ class Action(enum.Enum):
 class Step:
     hook_type: str
     action: Action
+    path: Path  # where our script is or goes
 
 
 def render(hook_type: str, python: str) -> bytes:
@@ -99,15 +102,25 @@ def plan_install(directory: Path, hook_types: Iterable[str], python: str) -> lis
     steps = []
     for hook_type in hook_types:
         path = directory / hook_type
-        if not os.path.lexists(path):
-            action = Action.INSTALL
-        elif is_ours(path):
-            action = Action.UNCHANGED if path.read_bytes() == render(hook_type, python) else Action.INSTALL
+        current = _our_script(directory, hook_type)
+        if current is not None:
+            same = current.read_bytes() == render(hook_type, python)
+            steps.append(Step(hook_type, Action.UNCHANGED if same else Action.INSTALL, current))
+        elif not os.path.lexists(path):
+            steps.append(Step(hook_type, Action.INSTALL, path))
         else:
             _check_can_chain(path)
-            action = Action.CHAIN
-        steps.append(Step(hook_type, action))
+            steps.append(Step(hook_type, Action.CHAIN, path))
     return steps
+
+
+def _our_script(directory: Path, hook_type: str) -> Path | None:
+    """Where our script is: in place, or where `pre-commit install` moved it (`<type>.legacy`, which
+    pre-commit's own hook runs first). Installing again there must not chain pre-commit in front of us."""
+    for path in (directory / hook_type, directory / f"{hook_type}{PRE_COMMIT_LEGACY}"):
+        if is_ours(path):
+            return path
+    return None
 
 
 def _check_can_chain(path: Path) -> None:
@@ -124,41 +137,44 @@ def _check_can_chain(path: Path) -> None:
 def apply_install(directory: Path, steps: Iterable[Step], python: str) -> None:
     directory.mkdir(parents=True, exist_ok=True)
     for step in steps:
-        path = directory / step.hook_type
-        if step.action is Action.UNCHANGED:
-            continue
+        script = render(step.hook_type, python)
         if step.action is Action.CHAIN:
-            os.rename(path, _legacy(path))
+            os.rename(step.path, _legacy(step.path))
             try:
-                _write_script(path, render(step.hook_type, python))
+                _write_script(step.path, script)
             except BaseException:
-                os.rename(_legacy(path), path)
+                os.rename(_legacy(step.path), step.path)
                 raise
-        else:
-            _write_script(path, render(step.hook_type, python))
+        elif step.action is Action.INSTALL:
+            _write_script(step.path, script)
 
 
 def plan_uninstall(directory: Path, hook_types: Iterable[str]) -> list[Step]:
-    return [
-        Step(hook_type, Action.REMOVE if is_ours(directory / hook_type) else Action.UNCHANGED)
-        for hook_type in hook_types
-    ]
+    steps = []
+    for hook_type in hook_types:
+        current = _our_script(directory, hook_type)
+        if current is None:
+            steps.append(Step(hook_type, Action.UNCHANGED, directory / hook_type))
+        else:
+            steps.append(Step(hook_type, Action.REMOVE, current))
+    return steps
 
 
-def apply_uninstall(directory: Path, steps: Iterable[Step]) -> None:
+def apply_uninstall(steps: Iterable[Step]) -> None:
     for step in steps:
         if step.action is not Action.REMOVE:
             continue
-        path = directory / step.hook_type
-        legacy = _legacy(path)
+        legacy = _legacy(step.path)
         if os.path.lexists(legacy):
-            os.replace(legacy, path)  # atomically: there is never a moment without a hook
+            os.replace(legacy, step.path)  # atomically: there is never a moment without a hook
         else:
-            path.unlink()
+            step.path.unlink()
 
 
 def _legacy(path: Path) -> Path:
-    return path.with_name(path.name + LEGACY_SUFFIX)
+    """The hook we chained; named from the hook type, so it is the same wherever our script sits."""
+    hook_type = path.name.removesuffix(PRE_COMMIT_LEGACY)
+    return path.with_name(hook_type + LEGACY_SUFFIX)
 
 
 def _write_script(path: Path, content: bytes) -> None:

@@ -17,6 +17,7 @@ from tests.gitutil import commit_file, git, hotfix_hooks, rev
 
 MISSING = "/nonexistent/venv/bin/python"
 PRE_COMMIT = str(Path(sys.executable).parent / "pre-commit")
+MARKER_LINE = "# hotfix-hooks: managed hook"
 
 
 def bake_interpreter(hooks: Path, python: str) -> None:
@@ -259,3 +260,47 @@ def test_a_server_side_pre_receive_hook_always_goes_to_python(world: World) -> N
     assert proc.returncode == 1
     assert f"remote: {missing_line('pre-receive').strip()}" in [line.rstrip() for line in proc.stderr.splitlines()]
     assert git(world.remote, "branch", "--list", "feature/c").stdout == ""
+
+
+def test_pre_commit_installed_after_us_keeps_one_copy_of_each_hook_running(world: World) -> None:
+    hooks = world.work / ".git" / "hooks"
+    hotfix_hooks(world.work, "uninstall", check=True)
+    log = world.tmp / "log"
+    team_hook = hooks / "pre-push"
+    recorder(team_hook, log, "team")
+    team_bytes = team_hook.read_bytes()
+    hotfix_hooks(world.work, "install", "--hook", "pre-push", check=True)
+    framework = recorder(world.tmp / "framework-check", log, "framework")
+    (world.work / ".pre-commit-config.yaml").write_text(
+        "repos:\n- repo: local\n  hooks:\n  - id: check\n    name: check\n"
+        f"    entry: {framework}\n    language: system\n    stages: [pre-push]\n"
+        "    always_run: true\n    pass_filenames: false\n"
+    )
+    git(world.work, "add", ".pre-commit-config.yaml")
+    git(world.work, "commit", "-q", "-m", "Use pre-commit")
+    subprocess.run([PRE_COMMIT, "install", "--hook-type", "pre-push"], cwd=world.work, check=True,
+                   capture_output=True)
+    assert MARKER_LINE in (hooks / "pre-push.legacy").read_text()  # pre-commit moved ours aside
+
+    assert hotfix_hooks(world.work, "install", "--hook", "pre-push").stdout == "pre-push: unchanged\n"
+    bake_interpreter(hooks, str(recorder(world.tmp / "python", log, "ours")))
+    git(world.work, "switch", "-q", "-c", "hotfix/INC-10-x")
+    new = commit_file(world.work, "fix.txt", "fix\n", "Fix")
+    git(world.work, "push", "-q", "origin", "hotfix/INC-10-x")
+    line = f"refs/heads/hotfix/INC-10-x {new} refs/heads/hotfix/INC-10-x {'0' * 40}\n"
+    url = world.remote
+    assert log.read_text() == (
+        f"team: origin {url}\n{line}ours: -m hotfix_lib.hooks pre-push origin {url}\n{line}framework: \n"
+    )
+
+    assert hotfix_hooks(world.work, "uninstall").stdout == "pre-push: removed\n"
+    assert (hooks / "pre-push.legacy").read_bytes() == team_bytes  # pre-commit now chains the team hook
+    assert sorted(p.name for p in hooks.iterdir()) == ["pre-push", "pre-push.legacy"]
+
+
+def test_hooks_work_from_a_gui_client_with_a_minimal_path_and_no_terminal(world: World) -> None:
+    # A GUI client: no TTY on stdin and a PATH without the virtualenv; the baked interpreter still runs.
+    proc = git(world.work, "push", "origin", ":production", input="", check=False, env={"PATH": "/usr/bin:/bin"})
+    assert proc.returncode == 1
+    assert "hotfix-hooks (pre-push): refusing to delete the production branch 'production'" in proc.stderr
+    assert rev(world.remote, "production") == rev(world.work, "production")

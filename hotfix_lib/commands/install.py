@@ -46,6 +46,6 @@ def uninstall(hook_types: tuple[str, ...], hooks_path: bool, dry_run: bool) -> N
         if not steps:
             click.echo(f"no hotfix-hooks hooks in {directory}")
     if not dry_run:
-        installer.apply_uninstall(directory, steps)
+        installer.apply_uninstall(steps)
     for step in steps:
         click.echo(f"{step.hook_type}: {step.action.describe(dry_run)}")
