@@ -94,17 +94,17 @@ def _rewrite(repo: pygit2.Repository, tree: pygit2.Tree | None, changes: dict[st
     import pygit2
 
     builder = repo.TreeBuilder(tree) if tree is not None else repo.TreeBuilder()
+    direct: dict[str, Entry | None] = {}
     below: dict[str, dict[str, Entry | None]] = defaultdict(dict)
     for path, entry in changes.items():
         head, _, rest = path.partition("/")
         if rest:
             below[head][rest] = entry
-        elif entry is None:
-            if builder.get(head) is not None:
-                builder.remove(head)
         else:
-            builder.insert(head, pygit2.Oid(hex=entry[0]), entry[1])
+            direct[head] = entry
     for head, sub in below.items():
+        if direct.get(head) is not None:
+            continue  # a file replaces this directory: everything below it goes with it
         existing = builder.get(head)
         subtree = existing if isinstance(existing, pygit2.Tree) else None
         new_id = _rewrite(repo, subtree, sub)
@@ -113,6 +113,11 @@ def _rewrite(repo: pygit2.Repository, tree: pygit2.Tree | None, changes: dict[st
                 builder.remove(head)
         else:
             builder.insert(head, new_id, pygit2.enums.FileMode.TREE)
+    for head, entry in direct.items():
+        if entry is not None:
+            builder.insert(head, pygit2.Oid(hex=entry[0]), entry[1])
+        elif head not in below and builder.get(head) is not None:
+            builder.remove(head)  # (a removed file that became a directory was replaced above)
     if len(builder) == 0:
         return None  # git has no empty subtrees
     return builder.write()

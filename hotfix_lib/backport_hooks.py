@@ -5,17 +5,19 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hotfix_lib import config as config_mod
-from hotfix_lib.gitrepo import common_dir, current_branch, open_repo, production_branch
+from hotfix_lib.gitrepo import current_branch, discover_git_dir, open_repo, production_branch
 
 if TYPE_CHECKING:
     import pygit2
 
     from hotfix_lib.backport_plan import TargetResult
 
-SQUASH_MARKER = "hotfix-hooks/squash-base"
+# In the worktree's own git dir, like git's SQUASH_MSG: the commit HEAD was at when a squash merge began.
+SQUASH_MARKER = "hotfix-hooks-squash-base"
 
 
 def _production_repo() -> tuple[pygit2.Repository, config_mod.Config] | None:
@@ -35,14 +37,27 @@ def after_merge(squash: bool) -> int:
     repo, cfg = found
     head = str(repo.head.target)
     if squash:
-        marker = common_dir(repo) / SQUASH_MARKER
-        marker.parent.mkdir(parents=True, exist_ok=True)
-        marker.write_text(head + "\n")
+        (Path(repo.path) / SQUASH_MARKER).write_text(head + "\n")
         return 0
     orig = repo.references.get("ORIG_HEAD")
     if orig is None:
         return 0
     return _carry(repo, cfg, head, [str(orig.peel().id)])
+
+
+def before_commit() -> None:
+    """prepare-commit-msg: note whether this commit concludes `git merge --squash`. SQUASH_MSG is the signal
+    git gives (whatever the message source, `commit -m` included) and it is gone by post-commit. Any other
+    commit clears the note, so the one post-merge left for a squash the user then reset is never taken for
+    the next commit."""
+    git_dir = Path(discover_git_dir())
+    marker = git_dir / SQUASH_MARKER
+    if not (git_dir / "SQUASH_MSG").exists():
+        marker.unlink(missing_ok=True)
+        return
+    found = _production_repo()
+    if found is not None:
+        marker.write_text(f"{found[0].head.target}\n")
 
 
 def after_commit() -> int:
@@ -53,7 +68,7 @@ def after_commit() -> int:
         return 0
     repo, cfg = found
     head = repo.head.peel(pygit2.Commit)
-    marker = common_dir(repo) / SQUASH_MARKER
+    marker = Path(repo.path) / SQUASH_MARKER
     if marker.exists():
         base = marker.read_text().strip()
         marker.unlink()

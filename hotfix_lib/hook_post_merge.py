@@ -1,7 +1,8 @@
 """post-merge on the production branch: backport the hotfix commits the merge brought in (ORIG_HEAD..HEAD).
 
 `git merge --squash` runs it with `1` before any commit exists; the commit that follows is backported by
-post-commit, which recognises it by the marker left here (git removes SQUASH_MSG before post-commit runs).
+post-commit, which recognises it by the marker left here; prepare-commit-msg, which still sees git's
+SQUASH_MSG, renews or clears that marker for each commit.
 """
 
 from __future__ import annotations
