@@ -97,7 +97,9 @@ def _refuse(
     misnamed = naming.misnamed_error(branch, cfg.branch_prefix, cfg.incident_pattern)
     if misnamed is not None:
         raise misnamed
-    is_merge = source in ("merge", "squash") or state.startswith("merge")
+    # `git merge --squash` then `git commit -m ...` arrives with source `message`; SQUASH_MSG tells
+    is_merge = (source in ("merge", "squash") or state.startswith("merge")
+                or os.path.exists(os.path.join(repo.path, "SQUASH_MSG")))
     if branch == production and cfg.protect_production and not is_merge:
         raise HotfixError(
             f"direct commits to the production branch '{production}' are refused; hotfixes go through a "

@@ -4,7 +4,7 @@ reset throws it away)."""
 from __future__ import annotations
 
 from tests.conftest import World
-from tests.gitutil import commit_file, git, message, rev
+from tests.gitutil import commit_file, git, hotfix_hooks, message, rev
 from tests.test_backport import BRANCH, hotfix_with_commits, picked_on_main
 
 
@@ -42,3 +42,16 @@ def test_a_squash_the_user_reset_does_not_backport_the_next_commit(world: World)
     main_before = rev(work, "main")
     commit_file(work, "ops.txt", "paged\n", "Unrelated production commit")
     assert rev(work, "main") == main_before
+
+
+def test_a_squash_committed_with_dash_m_is_allowed_and_backported(world: World) -> None:
+    work = world.work
+    hotfix_hooks(work, "start", "INC-4", "--severity", "3", "--commander", "Ana", "--description", "Squash",
+                 "--no-fetch", check=True)
+    commit_file(work, "sq.py", "sq = 1\n", "Squashed fix")
+    git(work, "switch", "-q", "production")
+    main_before = rev(work, "main")
+    git(work, "merge", "-q", "--squash", "hotfix/INC-4-squash")
+    proc = git(work, "commit", "-q", "-m", "Squash INC-4 into production")
+    assert "backported 1 commit(s) to main" in proc.stderr
+    assert rev(work, "main~1") == main_before
