@@ -15,7 +15,7 @@ import sys
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from hotfix_lib import backport_plan, incident_store, trailers
 from hotfix_lib.backport_plan import CONFLICT, PICK, SKIP, Pick, TargetResult
@@ -167,12 +167,15 @@ def replay(repo: pygit2.Repository, commit: pygit2.Commit, onto: pygit2.Commit) 
 class TargetHistory:
     """What the target gained since it split from the hotfix: `cherry picked from` lines, and patch-ids.
 
-    Patch-ids are costly in a big tree, so they are computed only for target commits that touch every path the
-    candidate touches. That test walks each target commit against its parent along those paths only, comparing
-    tree ids and descending where they differ: most commits are ruled out at the first directory.
+    Patch-ids are costly in a big tree, so they are computed only for target commits that touch every path a
+    candidate touches. One pass over the target finds, for each of its commits, which of the hotfix commits'
+    paths it changes, walking commit against parent only along those paths (a trie) and descending only
+    where tree ids differ: most commits are ruled out at the first directory.
     """
 
-    def __init__(self, repo: pygit2.Repository, tip: pygit2.Oid, fork: pygit2.Oid | None) -> None:
+    def __init__(
+        self, repo: pygit2.Repository, tip: pygit2.Oid, fork: pygit2.Oid | None, commits: Sequence[pygit2.Commit]
+    ) -> None:
         import pygit2
 
         self.repo = repo
@@ -181,15 +184,39 @@ class TargetHistory:
             walker.hide(fork)
         self.commits = [c for c in walker if len(c.parents) == 1]
         self.named = {m: str(c.id) for c in self.commits for m in backport_plan.CHERRY_LINE.findall(c.message)}
+        self._wanted = list(commits)
+        self._touching: list[tuple[frozenset[str], pygit2.Commit]] | None = None
+        self._path_sets: dict[pygit2.Oid, frozenset[str]] = {}
+
+    def _paths(self, commit: pygit2.Commit) -> frozenset[str]:
+        """The paths a commit changes (a full tree diff: a few ms in a big tree, so once per commit)."""
+        if commit.id not in self._path_sets:
+            self._path_sets[commit.id] = _paths(commit)
+        return self._path_sets[commit.id]
+
+    def _index(self) -> list[tuple[frozenset[str], pygit2.Commit]]:
+        if self._touching is None:
+            trie: dict[str, Any] = {}
+            for commit in self._wanted:
+                for path in self._paths(commit):
+                    node = trie
+                    for name in path.split("/"):
+                        node = node.setdefault(name, {})
+            self._touching = []
+            for candidate in self.commits:
+                changed: set[str] = set()
+                _changed_under(candidate.parents[0].tree, candidate.tree, trie, "", changed)
+                if changed:
+                    self._touching.append((frozenset(changed), candidate))
+        return self._touching
 
     def same_patch(self, commit: pygit2.Commit) -> str | None:
-        paths = _paths(commit)
+        paths = self._paths(commit)
         if not paths:
             return None
         mine: str | None = None
-        for candidate in self.commits:
-            before, after = candidate.parents[0].tree, candidate.tree
-            if not all(_changed(before, after, path) for path in paths) or _paths(candidate) != paths:
+        for changed, candidate in self._index():
+            if not paths <= changed or self._paths(candidate) != paths:
                 continue
             mine = mine or patch_id(self.repo, commit)
             if patch_id(self.repo, candidate) == mine:
@@ -202,28 +229,41 @@ def _paths(commit: pygit2.Commit) -> frozenset[str]:
                      for d in commit.parents[0].tree.diff_to_tree(commit.tree).deltas)
 
 
-def _child(tree: pygit2.Tree, name: str) -> pygit2.Object | None:
+def _child(tree: pygit2.Object | None, name: str) -> pygit2.Object | None:
+    import pygit2
+
+    if not isinstance(tree, pygit2.Tree):
+        return None
     try:
         return tree[name]
     except KeyError:
         return None
 
 
-def _changed(before: pygit2.Tree, after: pygit2.Tree, path: str) -> bool:
-    """Whether `path` differs between two trees, looking only at the directories on its way."""
+def _leaves(trie: dict[str, Any], prefix: str) -> list[str]:
+    if not trie:
+        return [prefix]
+    return [leaf for name, sub in trie.items() for leaf in _leaves(sub, f"{prefix}{name}" if not prefix
+                                                                    else f"{prefix}/{name}")]
+
+
+def _changed_under(
+    before: pygit2.Object | None, after: pygit2.Object | None, trie: dict[str, Any], prefix: str, out: set[str]
+) -> None:
+    """Add to `out` every path of `trie` that differs between the two trees."""
     import pygit2
 
-    a: pygit2.Object | None = before
-    b: pygit2.Object | None = after
-    for name in path.split("/"):
-        if not isinstance(a, pygit2.Tree) or not isinstance(b, pygit2.Tree):
-            return True  # a file on one side where the other has a directory
-        a, b = _child(a, name), _child(b, name)
-        if a is None or b is None:
-            return (a is None) != (b is None)
-        if a.id == b.id and a.filemode == b.filemode:
-            return False
-    return True
+    for name, sub in trie.items():
+        path = f"{prefix}/{name}" if prefix else name
+        a, b = _child(before, name), _child(after, name)
+        if a is None and b is None:
+            continue
+        if a is not None and b is not None and a.id == b.id and a.filemode == b.filemode:
+            continue
+        if sub and isinstance(a, pygit2.Tree) and isinstance(b, pygit2.Tree):
+            _changed_under(a, b, sub, path, out)
+        else:
+            out.update(_leaves(sub, path))
 
 
 def patch_id(repo: pygit2.Repository, commit: pygit2.Commit) -> str:
@@ -246,7 +286,7 @@ def plan_target(
         return TargetResult(target, None, None, (), note=f"no branch {target} here; nothing backported")
     tip = ref.peel(pygit2.Commit)
     fork = repo.merge_base(tip.id, commits[-1].id) if commits else None
-    history = TargetHistory(repo, tip.id, fork)
+    history = TargetHistory(repo, tip.id, fork, commits)
     current = _commit(repo, start) if start else tip
     picks: list[Pick] = []
     for commit in commits:
