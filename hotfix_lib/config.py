@@ -88,7 +88,9 @@ def load(root: str) -> Config:
     except FileNotFoundError:
         return Config(sources=dict.fromkeys(_FIELDS, "default"))
     except IsADirectoryError:
-        raise HotfixError(f"{path}: is a directory, expected a YAML file", f"rm -r {path}") from None
+        # never suggest deleting it: the directory may hold something the user wants
+        raise HotfixError(f"{path}: is a directory, expected a YAML file",
+                          f"move it out of the way (mv {path} {path}.d) or write the config there") from None
     except OSError as e:
         raise HotfixError(f"{path}: cannot read: {e.strerror}") from None
     if len(raw) > MAX_CONFIG_BYTES:

@@ -63,7 +63,7 @@ CONFIG_ROWS = [
                  id="bad-regex"),
     pytest.param(b"tags: {backup: 'backup/{user}'}\n",
                  "key 'tags.backup' must use the placeholders {time} and no others", id="tag-placeholder"),
-    pytest.param(None, "is a directory, expected a YAML file. To fix: rm -r ", id="directory"),
+    pytest.param(None, "is a directory, expected a YAML file. To fix: move it out of the way (mv ", id="directory"),
 ]
 
 

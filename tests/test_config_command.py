@@ -134,4 +134,5 @@ def test_a_directory_where_the_config_file_should_be(repo: Path) -> None:
     path.mkdir()
     result = hotfix_hooks(repo, "config")
     assert (result.returncode, result.stdout) == (1, "")
-    assert result.stderr == f"hotfix-hooks: {path}: is a directory, expected a YAML file. To fix: rm -r {path}\n"
+    assert result.stderr == (f"hotfix-hooks: {path}: is a directory, expected a YAML file. To fix: move it out of "
+                             f"the way (mv {path} {path}.d) or write the config there\n")
