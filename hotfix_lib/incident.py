@@ -115,7 +115,13 @@ def loads(raw: bytes, where: str) -> Incident:
             resolved_at=data.get("resolved_at"), events=events,
         )
     except (ValueError, KeyError, TypeError, AttributeError) as e:
-        raise HotfixError(f"the incident record {where} is damaged ({type(e).__name__}: {e})") from None
+        raise HotfixError(f"the incident record {where} is damaged ({type(e).__name__}: {e})",
+                          damaged_fix(where)) from None
+
+
+def damaged_fix(ref: str) -> str:
+    # every version of a record is a commit on its ref, so the last good one is in its history
+    return f"git log -p {ref} shows its versions; restore a good one with git update-ref {ref} <commit>"
 
 
 def merge(ours: Incident, theirs: Incident) -> Incident:

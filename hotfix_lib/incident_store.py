@@ -58,7 +58,8 @@ def _read_commit(repo: pygit2.Repository, oid: pygit2.Oid, where: str) -> Incide
 
     commit = repo.get(oid)
     if not isinstance(commit, pygit2.Commit) or RECORD_FILE not in commit.tree:
-        raise HotfixError(f"the incident record {where} is damaged (no {RECORD_FILE})")
+        raise HotfixError(f"the incident record {where} is damaged (no {RECORD_FILE})",
+                          incident_mod.damaged_fix(where))
     blob = repo.get(commit.tree[RECORD_FILE].id)
     assert isinstance(blob, pygit2.Blob)
     return incident_mod.loads(blob.data, where)

@@ -179,7 +179,9 @@ def test_a_damaged_incident_record_refuses_the_commit_and_leaves_the_message_alo
     assert proc.returncode == 1
     assert proc.stderr.splitlines() == [
         "hotfix-hooks (prepare-commit-msg): the incident record refs/hotfix-hooks/incidents/INC-42 is damaged "
-        "(JSONDecodeError: Expecting value: line 1 column 1 (char 0))"
+        "(JSONDecodeError: Expecting value: line 1 column 1 (char 0)). To fix: git log -p "
+        "refs/hotfix-hooks/incidents/INC-42 shows its versions; restore a good one with git update-ref "
+        "refs/hotfix-hooks/incidents/INC-42 <commit>"
     ]
     assert message.read_bytes() == b"Fix it\n\nSigned-off-by: Ana <ana@example.com>\n"
     assert rev(work, "HEAD") == head
