@@ -6,7 +6,7 @@ import re
 import time
 from typing import TYPE_CHECKING
 
-from hotfix_lib import diagnosis, gitrepo, incident_store, naming, redact, tag_names, trailers
+from hotfix_lib import diagnosis, gitrepo, incident_store, naming, redact, tag_index, trailers
 from hotfix_lib.config import Config
 from hotfix_lib.diagnosis import Active, Commit, Diagnosis, FileChange, Tag, Window
 from hotfix_lib.errors import HotfixError
@@ -16,7 +16,6 @@ from hotfix_lib.push_backup import production_of
 if TYPE_CHECKING:
     import pygit2
 
-TAGS = "refs/tags/"
 # A window wider than this is not "what changed recently"; reading it all would only slow an incident down.
 MAX_COMMITS = 1000
 # `git merge` / `git pull` and the common forge merge messages name the branch that was merged.
@@ -78,25 +77,9 @@ def fetch(repo: pygit2.Repository, cwd: str, remote: str) -> None:
 
 
 def _tags(repo: pygit2.Repository, template: str, tip: pygit2.Commit) -> list[Tag]:
-    import pygit2
-
-    pattern = tag_names.glob_of(template)
-    found = []
-    for name in repo.references:
-        short = name.removeprefix(TAGS)
-        if not name.startswith(TAGS) or not pattern.fullmatch(short):
-            continue
-        obj = repo.get(repo.references[name].target)
-        try:
-            commit = obj.peel(pygit2.Commit) if obj is not None else None
-        except (ValueError, pygit2.GitError):
-            commit = None  # a tag of a tree or blob is nobody's deploy
-        if commit is None:
-            continue
-        when = obj.tagger.time if isinstance(obj, pygit2.Tag) and obj.tagger is not None else commit.commit_time
-        on = commit.id == tip.id or repo.descendant_of(tip.id, commit.id)
-        found.append(Tag(name=short, sha=str(commit.id), time=when, on_production=on))
-    return found
+    return [Tag(name=t.name, sha=t.commit, time=t.time,
+                on_production=t.commit == str(tip.id) or repo.descendant_of(tip.id, t.commit))
+            for t in tag_index.dated_tags(repo, template)]
 
 
 def _window(repo: pygit2.Repository, tip: pygit2.Commit, deploys: list[Tag], since: str | None, now: int) -> Window:

@@ -11,7 +11,17 @@ import os
 import sys
 from typing import TYPE_CHECKING
 
-from hotfix_lib import faultpoint, gitrepo, incident_store, redact, rollback_plan, tag_names, tagging, trailers
+from hotfix_lib import (
+    faultpoint,
+    gitrepo,
+    incident_store,
+    redact,
+    rollback_plan,
+    tag_index,
+    tag_names,
+    tagging,
+    trailers,
+)
 from hotfix_lib.config import Config
 from hotfix_lib.errors import HotfixError
 from hotfix_lib.incident import ACTIVE
@@ -60,26 +70,8 @@ def _resolve(repo: pygit2.Repository, rev: str) -> str:
 
 
 def _backups(repo: pygit2.Repository, config: Config, tip: str) -> list[Backup]:
-    import pygit2
-
-    pattern = tag_names.glob_of(config.tags["backup"])
-    found = []
-    for name in repo.references:
-        short = name.removeprefix(tagging.TAGS)
-        if not name.startswith(tagging.TAGS) or not pattern.fullmatch(short):
-            continue
-        obj = repo.get(repo.references[name].target)
-        try:
-            commit = obj.peel(pygit2.Commit) if obj is not None else None
-        except (ValueError, pygit2.GitError):  # a tag of a tree or blob is no state of production
-            continue
-        if commit is None:
-            continue
-        tagger = obj.tagger if isinstance(obj, pygit2.Tag) else None
-        when = tagger.time if tagger is not None else commit.commit_time
-        target = str(commit.id)
-        found.append(Backup(short, when, target, target != tip and repo.descendant_of(tip, target)))
-    return found
+    return [Backup(t.name, t.time, t.commit, t.commit != tip and repo.descendant_of(tip, t.commit))
+            for t in tag_index.dated_tags(repo, config.tags["backup"])]
 
 
 def _subject(repo: pygit2.Repository, sha: str) -> str:
