@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hotfix_lib import config as config_mod
-from hotfix_lib.gitrepo import current_branch, discover_git_dir, open_repo, production_branch
+from hotfix_lib.gitrepo import current_branch, open_repo, production_branch
 
 if TYPE_CHECKING:
     import pygit2
@@ -45,19 +45,15 @@ def after_merge(squash: bool) -> int:
     return _carry(repo, cfg, head, [str(orig.peel().id)])
 
 
-def before_commit() -> None:
-    """prepare-commit-msg: note whether this commit concludes `git merge --squash`. SQUASH_MSG is the signal
-    git gives (whatever the message source, `commit -m` included) and it is gone by post-commit. Any other
-    commit clears the note, so the one post-merge left for a squash the user then reset is never taken for
-    the next commit."""
-    git_dir = Path(discover_git_dir())
-    marker = git_dir / SQUASH_MARKER
-    if not (git_dir / "SQUASH_MSG").exists():
+def note_squash(git_dir: str, head: str | None) -> None:
+    """Called by prepare-commit-msg: note (head) or forget (None) that this commit concludes
+    `git merge --squash`. Any other commit clears the note, so the one post-merge left for a squash the user
+    then reset is never taken for the next commit."""
+    marker = Path(git_dir) / SQUASH_MARKER
+    if head is None:
         marker.unlink(missing_ok=True)
-        return
-    found = _production_repo()
-    if found is not None:
-        marker.write_text(f"{found[0].head.target}\n")
+    else:
+        marker.write_text(f"{head}\n")
 
 
 def after_commit() -> int:

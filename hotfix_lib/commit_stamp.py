@@ -12,8 +12,8 @@ import os
 import sys
 from typing import TYPE_CHECKING
 
+from hotfix_lib import backport_hooks, naming, trailers
 from hotfix_lib import config as config_mod
-from hotfix_lib import naming, trailers
 from hotfix_lib.errors import HotfixError
 
 if TYPE_CHECKING:
@@ -37,16 +37,24 @@ def stamp(message_file: str, source: str | None, stage: str) -> int:
     pending = os.path.join(repo.path, PENDING)
     if stage == COMMIT_MSG and os.path.exists(pending):
         os.unlink(pending)
+    # git's sign that this commit concludes `git merge --squash`, whatever the message source; gone by
+    # post-commit, so the backport's note is taken here
+    squashing = stage == PREPARE and os.path.exists(os.path.join(repo.path, "SQUASH_MSG"))
+    if stage == PREPARE and not squashing:
+        backport_hooks.note_squash(repo.path, None)
     if repo.head_is_detached or repo.is_bare:
         return 0  # rebase picks and detached commits: no branch to name, stamp or protect
     branch = current_branch(repo)
     if branch is None:
         return 0
     cfg = config_mod.load(repo.workdir)
+    production = production_branch(repo, cfg)
+    if squashing and branch == production and not repo.head_is_unborn:
+        backport_hooks.note_squash(repo.path, str(repo.head.target))
     state = operation_in_progress(repo) or ""
     replaying = state.startswith(_REPLAYING)
     if stage == PREPARE and not replaying:
-        _refuse(repo, cfg, branch, source, state, production_branch(repo, cfg))
+        _refuse(cfg, branch, source, state, production, squashing)
     incident_id = naming.incident_of_branch(branch, cfg.branch_prefix, cfg.incident_pattern)
     if incident_id is None:
         return 0
@@ -92,14 +100,13 @@ def incident_trailers(incident_id: str, record: Incident | None) -> list[tuple[s
 
 
 def _refuse(
-    repo: pygit2.Repository, cfg: config_mod.Config, branch: str, source: str | None, state: str, production: str
+    cfg: config_mod.Config, branch: str, source: str | None, state: str, production: str, squashing: bool
 ) -> None:
     misnamed = naming.misnamed_error(branch, cfg.branch_prefix, cfg.incident_pattern)
     if misnamed is not None:
         raise misnamed
     # `git merge --squash` then `git commit -m ...` arrives with source `message`; SQUASH_MSG tells
-    is_merge = (source in ("merge", "squash") or state.startswith("merge")
-                or os.path.exists(os.path.join(repo.path, "SQUASH_MSG")))
+    is_merge = source in ("merge", "squash") or state.startswith("merge") or squashing
     if branch == production and cfg.protect_production and not is_merge:
         raise HotfixError(
             f"direct commits to the production branch '{production}' are refused; hotfixes go through a "
