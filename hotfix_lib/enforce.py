@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 from hotfix_lib import config as config_mod
 from hotfix_lib import gitrepo, push_rules, tag_names
 from hotfix_lib.errors import HotfixError
-from hotfix_lib.push_backup import production_of
 from hotfix_lib.push_rules import RefUpdate
 
 if TYPE_CHECKING:
@@ -60,7 +59,7 @@ def committed_config(repo: pygit2.Repository) -> config_mod.Config:
 
 def check(repo: pygit2.Repository, config: config_mod.Config, updates: list[RefUpdate]) -> list[HotfixError]:
     """Every refusal for `updates`, judged against the refs as they are before the push."""
-    production = production_of(repo, config, config.remote)
+    production = gitrepo.production_branch(repo, config)
     found: list[HotfixError] = []
     for update in updates:
         ancestry = rewind = None

@@ -93,11 +93,14 @@ def branch_exists(repo: pygit2.Repository, name: str) -> bool:
     return repo.references.get(f"refs/heads/{name}") is not None
 
 
-def production_branch(repo: pygit2.Repository, config: Config) -> str:
+def production_branch(repo: pygit2.Repository, config: Config, remote: str | None = None) -> str:
+    """The configured production branch, else `production` if it exists here or on `remote` (default: the
+    configured remote), else the main branch."""
     if config.production_branch:
         return config.production_branch
     # A fresh clone has `production` only as a remote-tracking branch; it is production all the same.
-    if branch_exists(repo, "production") or f"refs/remotes/{config.remote}/production" in repo.references:
+    tracking = f"refs/remotes/{remote or config.remote}/production"
+    if branch_exists(repo, "production") or tracking in repo.references:
         return "production"
     return config.main_branch
 

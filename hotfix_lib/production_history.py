@@ -11,7 +11,6 @@ from hotfix_lib.config import Config
 from hotfix_lib.diagnosis import Active, Commit, Diagnosis, FileChange, Tag, Window
 from hotfix_lib.errors import HotfixError
 from hotfix_lib.incident import ACTIVE
-from hotfix_lib.push_backup import production_of
 
 if TYPE_CHECKING:
     import pygit2
@@ -28,7 +27,7 @@ _MERGED_BRANCH = (
 
 def production_ref(repo: pygit2.Repository, config: Config) -> tuple[str, str]:
     """(branch, ref): the remote-tracking branch when there is one, since that is what was pushed and deployed."""
-    branch = production_of(repo, config, config.remote)
+    branch = gitrepo.production_branch(repo, config)
     for ref in (f"refs/remotes/{config.remote}/{branch}", f"refs/heads/{branch}"):
         if repo.references.get(ref) is not None:
             return branch, ref

@@ -31,17 +31,10 @@ class Push:
     updates: list[RefUpdate]
 
 
-def production_of(repo: pygit2.Repository, config: Config, remote: str) -> str:
-    """Like gitrepo.production_branch, but a clone that only has `<remote>/production` still protects it."""
-    if not config.production_branch and repo.references.get(f"refs/remotes/{remote}/production") is not None:
-        return "production"
-    return gitrepo.production_branch(repo, config)
-
-
 def guard(push: Push, config: Config, cwd: str) -> list[HotfixError]:
     """Refusals for `push`; when there are none, every update of production has been backed up."""
     repo = gitrepo.open_repo()
-    production = production_of(repo, config, push.remote)
+    production = gitrepo.production_branch(repo, config, push.remote)
     found: list[HotfixError] = []
     backups: list[RefUpdate] = []
     for update in push.updates:

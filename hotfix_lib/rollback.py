@@ -25,7 +25,7 @@ from hotfix_lib import (
 from hotfix_lib.config import Config
 from hotfix_lib.errors import HotfixError
 from hotfix_lib.incident import ACTIVE
-from hotfix_lib.push_backup import ALLOW_REWIND_ENV, production_of
+from hotfix_lib.push_backup import ALLOW_REWIND_ENV
 from hotfix_lib.rollback_plan import Backup, Leaving, Plan
 
 if TYPE_CHECKING:
@@ -35,7 +35,7 @@ HEADS = "refs/heads/"
 
 
 def plan(repo: pygit2.Repository, config: Config, to: str | None) -> Plan:
-    production = production_of(repo, config, config.remote)
+    production = gitrepo.production_branch(repo, config)
     ref = repo.references.get(HEADS + production)
     if ref is None:
         raise HotfixError(f"there is no local branch '{production}' to roll back",

@@ -7,9 +7,8 @@ from typing import TYPE_CHECKING
 import click
 
 from hotfix_lib import config as config_mod
-from hotfix_lib import enforce
+from hotfix_lib import enforce, gitrepo
 from hotfix_lib.errors import HotfixError
-from hotfix_lib.push_backup import production_of
 from hotfix_lib.push_rules import HEADS, RefUpdate
 
 if TYPE_CHECKING:
@@ -25,7 +24,7 @@ def verify(ctx: click.Context, rev_range: str, branch: str | None) -> None:
     """Check that moving a branch from OLD to NEW breaks no hotfix rule; list every offending commit."""
     repo = enforce.open_receiving()
     config = config_mod.load(repo.workdir) if repo.workdir else enforce.committed_config(repo)
-    target = branch or production_of(repo, config, config.remote)
+    target = branch or gitrepo.production_branch(repo, config)
     old, new = _resolve(repo, rev_range)
     found = enforce.check(repo, config, [RefUpdate(ref=HEADS + target, old=old, new=new)])
     for refusal in found:
