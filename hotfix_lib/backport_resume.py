@@ -67,6 +67,7 @@ def resume(repo: pygit2.Repository, root: str, item: Pending) -> Outcome:
                           "hotfix-hooks backport --abort, then run the backport again") from None
     _remove_worktree(root, path)
     backport_state.clear(repo, item.target)
+    backport.record_events(repo, [done], [backport._commit(repo, sha) for sha in item.commits])
     return Outcome(item.target, f"backported onto {item.target}: now at {final[:12]}", True)
 
 

@@ -251,6 +251,9 @@ def test_conflict_then_continue(world: World) -> None:
     assert f"(cherry picked from commit {later})" in message(work, new[1])
     assert git(work, "show", "main:app.py").stdout == "print('both')\n"
     assert not wt.exists()
+    events = json.loads(git(work, "show", "refs/hotfix-hooks/incidents/INC-7:incident.json").stdout)["events"]
+    backports = [e["data"] for e in events if e["kind"] == "backport"]
+    assert [(b["target"], b["new"]) for b in backports] == [("main", new)]
     assert pending_backports(work) == []
 
 
